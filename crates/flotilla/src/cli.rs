@@ -1,0 +1,74 @@
+//! Command-line definitions (clap). Owns: flags, their names and defaults. Must not: act on them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Flotilla: a Karmada-compatible multi-cluster control plane built around cluster failover.
+#[derive(Parser, Debug)]
+#[command(name = "flotilla", version, about)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run admission (defaulting and validation) offline on manifests, like the API server would.
+    Validate(ValidateArgs),
+    /// Print CustomResourceDefinitions for every Flotilla kind (to install into a kube-apiserver).
+    Crds(CrdsArgs),
+}
+
+/// Output formats for objects.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// YAML documents separated by `---`.
+    Yaml,
+    /// A JSON object, or a `List` of several.
+    Json,
+}
+
+/// Field validation, as kubectl's `--validate`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Validation {
+    /// Unknown or duplicate fields make the object invalid.
+    Strict,
+    /// Unknown or duplicate fields are dropped with a warning.
+    Warn,
+    /// Unknown or duplicate fields are dropped silently.
+    Ignore,
+}
+
+/// `flotilla validate`.
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// A file, a directory (its .yaml/.yml/.json files) or `-` for standard input. Repeatable.
+    #[arg(short = 'f', long = "filename", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Descend into subdirectories.
+    #[arg(short = 'R', long)]
+    pub recursive: bool,
+    /// Print each admitted (defaulted) object; verdicts then go to standard error.
+    #[arg(short = 'o', long = "output", value_enum)]
+    pub output: Option<Format>,
+    /// Unknown/duplicate field handling.
+    #[arg(long, value_enum, default_value = "strict")]
+    pub validate: Validation,
+    /// Namespace for namespaced objects that do not name one.
+    #[arg(short = 'n', long, default_value = "default")]
+    pub namespace: String,
+    /// Admit ClusterTaintPolicies with NoExecute taints (karmada-webhook's flag of that name).
+    #[arg(long)]
+    pub allow_no_execute_taint_policy: bool,
+}
+
+/// `flotilla crds`.
+#[derive(Args, Debug)]
+pub struct CrdsArgs {
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
+    pub output: Format,
+}

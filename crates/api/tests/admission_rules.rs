@@ -1051,7 +1051,20 @@ fn metadata_rules() {
         error_lines(&no_name),
         ["metadata.name: Required value: name or generateName is required"]
     );
-    let no_namespace = admit_yaml("apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {name: p}\nspec: {resourceSelectors: [{apiVersion: v1, kind: ConfigMap}]}\n", &ctx).unwrap_err();
+    let no_namespace = flotilla_api::admission::admit(
+        &flotilla_api::kinds::PROPAGATION_POLICY,
+        flotilla_api::admission::Request {
+            object: serde_json::json!({
+                "apiVersion": "policy.karmada.io/v1alpha1", "kind": "PropagationPolicy",
+                "metadata": {"name": "p"},
+                "spec": {"resourceSelectors": [{"apiVersion": "v1", "kind": "ConfigMap"}]}
+            }),
+            duplicate_fields: vec![],
+            operation: Operation::Create,
+        },
+        &ctx,
+    )
+    .unwrap_err();
     assert_eq!(
         error_lines(&no_namespace),
         ["metadata.namespace: Required value"]

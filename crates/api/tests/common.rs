@@ -45,6 +45,11 @@ pub fn admit_value(
         .to_string();
     let kind = object["kind"].as_str().unwrap_or_default().to_string();
     let info = find_kind(&api_version, &kind).expect("a served kind");
+    // Like kubectl: namespaced objects without a namespace go to `default`.
+    let mut object = object;
+    if info.namespaced && object["metadata"].get("namespace").is_none() {
+        object["metadata"]["namespace"] = "default".into();
+    }
     admit(
         info,
         Request {

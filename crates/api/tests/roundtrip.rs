@@ -460,6 +460,11 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
+/// An embedded JSON value that is present: on the wire `null` and absent are the same thing.
+fn present_json() -> impl Strategy<Value = serde_json::Value> {
+    json_value().prop_filter("null is absent", |v| !v.is_null())
+}
+
 fn resource_binding() -> impl Strategy<Value = ResourceBinding> {
     (
         meta(),
@@ -469,7 +474,7 @@ fn resource_binding() -> impl Strategy<Value = ResourceBinding> {
         vec(eviction_task(), 0..3),
         of(failover()),
         vec(condition(), 0..2),
-        vec((name(), of(json_value()), any::<bool>()), 0..2),
+        vec((name(), of(present_json()), any::<bool>()), 0..2),
     )
         .prop_map(
             |(metadata, replicas, clusters, placement, tasks, failover, conditions, aggregated)| {
@@ -593,7 +598,7 @@ fn override_policy() -> impl Strategy<Value = OverridePolicy> {
                                         .map(|(p, value)| PlaintextOverrider {
                                             path: format!("/{p}"),
                                             operator: OverriderOperator::Replace,
-                                            value: Some(value),
+                                            value: Some(value).filter(|v| !v.is_null()),
                                         })
                                         .collect(),
                                     ..Default::default()

@@ -5,8 +5,8 @@
 
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::{
     CustomResourceColumnDefinition, CustomResourceDefinition, CustomResourceDefinitionNames,
-    CustomResourceDefinitionSpec, CustomResourceDefinitionVersion, CustomResourceSubresources,
-    CustomResourceValidation, JSONSchemaProps,
+    CustomResourceDefinitionSpec, CustomResourceDefinitionVersion, CustomResourceSubresourceStatus,
+    CustomResourceSubresources, CustomResourceValidation, JSONSchemaProps,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -32,7 +32,8 @@ pub fn crd_for(info: &KindInfo) -> CustomResourceDefinition {
         })
         .collect();
     let status = info.status_subresource.then(|| CustomResourceSubresources {
-        status: Some(Default::default()),
+        // An empty object enables the subresource (`Default` would be JSON null).
+        status: Some(CustomResourceSubresourceStatus(serde_json::json!({}))),
         ..Default::default()
     });
     CustomResourceDefinition {

@@ -1,0 +1,232 @@
+//! End-to-end tests of the `flotilla` binary's offline commands: `validate` and `crds`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn flotilla(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flotilla"))
+        .args(args)
+        .current_dir(repo())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("flotilla runs");
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn three_errors_in_two_objects_are_all_reported_with_paths() {
+    let out = flotilla(
+        &[
+            "validate",
+            "-f",
+            "examples/invalid/multi-three-errors-two-objects.yaml",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("  - ")).collect();
+    assert_eq!(errors.len(), 3, "{text}");
+    assert!(
+        errors[0].contains("spec.placement.spreadConstraints[0]: Invalid value"),
+        "{text}"
+    );
+    assert!(
+        errors[1]
+            .contains("spec.placement.clusterTolerations[1].operator: Unsupported value: \"Gt\""),
+        "{text}"
+    );
+    assert!(
+        errors[2].contains("spec.syncMode: Unsupported value: \"Active\""),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("0 valid, 2 invalid, 0 not validated\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn valid_input_exits_zero() {
+    let out = flotilla(
+        &[
+            "validate",
+            "-f",
+            "examples/failover",
+            "--allow-no-execute-taint-policy",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains(" 0 invalid, "));
+    let out = flotilla(
+        &[
+            "validate",
+            "-f",
+            "examples/failover/seed-nginx-propagation.yaml",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout(&out).contains("PropagationPolicy default/nginx-propagation: valid"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("apps/v1 Deployment nginx: not validated"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn noexecute_taint_policies_need_the_flag() {
+    let file = "examples/failover/api-clustertaintpolicy-evict-when-lost-noexecute.yaml";
+    let out = flotilla(&["validate", "-f", file], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains(
+        "spec.taints[0]: Forbidden: Configuring taint with NoExecute effect is not allowed"
+    ));
+}
+
+#[test]
+fn malformed_yaml_reports_file_line_and_column() {
+    let out = flotilla(
+        &["validate", "-f", "-"],
+        Some("apiVersion: v1\nkind: [a,\nmetadata: {}\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let first = text.lines().next().unwrap();
+    let mut parts = first.splitn(4, ':');
+    assert_eq!(parts.next(), Some("-"), "{first}");
+    let line: usize = parts.next().unwrap().parse().expect("a line number");
+    let column: usize = parts.next().unwrap().parse().expect("a column number");
+    assert!(line >= 2 && column >= 1, "{first}");
+    assert!(text.contains("1 unreadable file(s)"), "{text}");
+}
+
+#[test]
+fn output_yaml_prints_the_defaulted_object() {
+    let input = "apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {name: web}\nspec:\n  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: web}]\n  placement: {replicaScheduling: {}}\n  failover: {cluster: {purgeMode: Immediately}}\n";
+    let out = flotilla(
+        &["validate", "-f", "-", "-o", "yaml", "-n", "shop"],
+        Some(input),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let yaml = stdout(&out);
+    let object: serde_json::Value = serde_saphyr::from_str(&yaml).expect("YAML on stdout");
+    assert_eq!(object["metadata"]["namespace"], "shop");
+    assert_eq!(object["spec"]["resourceSelectors"][0]["namespace"], "shop");
+    assert_eq!(
+        object["spec"]["placement"]["replicaScheduling"]["replicaSchedulingType"],
+        "Divided"
+    );
+    assert_eq!(
+        object["spec"]["placement"]["replicaScheduling"]["replicaDivisionPreference"],
+        "Weighted"
+    );
+    assert_eq!(
+        object["spec"]["failover"]["cluster"]["purgeMode"],
+        "Directly"
+    );
+    assert_eq!(object["spec"]["conflictResolution"], "Abort");
+    let id = object["metadata"]["labels"]["propagationpolicy.karmada.io/permanent-id"]
+        .as_str()
+        .unwrap();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let report = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        report.contains(
+            "warning: spec.failover.cluster.purgeMode: purge mode \"Immediately\" is deprecated"
+        ),
+        "{report}"
+    );
+}
+
+#[test]
+fn unknown_fields_follow_the_validate_flag() {
+    let input = "apiVersion: policy.karmada.io/v1alpha1\nkind: ClusterTaintPolicy\nmetadata: {name: t}\nspec: {taints: [{key: k, effect: NoSchedule}], colour: red}\n";
+    let strict = flotilla(&["validate", "-f", "-"], Some(input));
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(
+        stdout(&strict).contains("strict decoding error: unknown field \"spec.colour\""),
+        "{}",
+        stdout(&strict)
+    );
+    let warn = flotilla(&["validate", "-f", "-", "--validate", "warn"], Some(input));
+    assert_eq!(warn.status.code(), Some(0));
+    assert!(
+        stdout(&warn).contains("warning: unknown field \"spec.colour\""),
+        "{}",
+        stdout(&warn)
+    );
+}
+
+#[test]
+fn crds_cover_every_kind_with_schemas_and_columns() {
+    let out = flotilla(&["crds"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let crds: Vec<serde_json::Value> = serde_saphyr::from_multiple(&stdout(&out)).unwrap();
+    let names: Vec<&str> = crds
+        .iter()
+        .map(|c| c["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "clusters.cluster.karmada.io",
+            "propagationpolicies.policy.karmada.io",
+            "clusterpropagationpolicies.policy.karmada.io",
+            "clustertaintpolicies.policy.karmada.io",
+            "overridepolicies.policy.karmada.io",
+            "clusteroverridepolicies.policy.karmada.io",
+            "resourcebindings.work.karmada.io",
+            "clusterresourcebindings.work.karmada.io",
+            "works.work.karmada.io",
+        ]
+    );
+    let pp = &crds[1]["spec"];
+    assert_eq!(pp["names"]["shortNames"][0], "pp");
+    assert_eq!(pp["names"]["categories"][0], "karmada-io");
+    assert_eq!(pp["scope"], "Namespaced");
+    let columns: Vec<&str> = pp["versions"][0]["additionalPrinterColumns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(columns, ["CONFLICT-RESOLUTION", "PRIORITY", "AGE"]);
+    let schema =
+        &pp["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"];
+    assert_eq!(
+        schema["failover"]["properties"]["cluster"]["properties"]["purgeMode"]["default"],
+        "Gracefully"
+    );
+    let rb = &crds[6]["spec"]["versions"][0];
+    assert_eq!(rb["subresources"]["status"], serde_json::json!({}));
+    let json = flotilla(&["crds", "-o", "json"], None);
+    let list: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(list["kind"], "List");
+    assert_eq!(list["items"].as_array().unwrap().len(), 9);
+}

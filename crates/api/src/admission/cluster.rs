@@ -308,3 +308,46 @@ pub(super) fn resource_model_error(models: &[ResourceModel]) -> Option<&'static 
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grade(g: u32, min: &str, max: &str) -> ResourceModel {
+        let q = |s: &str| s.parse::<Quantity>().unwrap();
+        ResourceModel {
+            grade: g,
+            ranges: vec![ResourceModelRange {
+                name: "cpu".into(),
+                min: q(min),
+                max: q(max),
+            }],
+        }
+    }
+
+    /// api.md §14.1: the two rules normalisation makes unreachable through admission still hold.
+    #[test]
+    fn first_min_and_last_max_rules() {
+        let first = [grade(0, "1", "2"), grade(1, "2", "9223372036854775807")];
+        assert_eq!(
+            resource_model_error(&first),
+            Some("The min value of each resource in the first model should be 0")
+        );
+        let last = [grade(0, "0", "2"), grade(1, "2", "4")];
+        assert_eq!(
+            resource_model_error(&last),
+            Some("The max value of each resource in the last model should be MaxInt64")
+        );
+        let mut fixed = last.to_vec();
+        normalize_resource_models(&mut fixed);
+        assert_eq!(resource_model_error(&fixed), None);
+    }
+
+    #[test]
+    fn defaults_are_nine_valid_grades() {
+        let models = default_resource_models();
+        assert_eq!(models.len(), 9);
+        assert_eq!(resource_model_error(&models), None);
+        assert_eq!(models[8].ranges[1].min.to_string(), "1Ti");
+    }
+}

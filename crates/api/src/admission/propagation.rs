@@ -394,3 +394,29 @@ pub(crate) fn duplicates<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<&'
     }
     dups
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// api.md §14.2: "absent with Gracefully" cannot reach validation (the mutating step sets
+    /// 600), so it is checked here directly.
+    #[test]
+    fn grace_period_is_required_with_gracefully() {
+        let mut errors = Vec::new();
+        let path = FieldPath::new("spec")
+            .child("failover")
+            .child("application");
+        validate_grace_period(PurgeMode::Gracefully, None, &path, &mut errors);
+        assert_eq!(
+            errors[0].to_string(),
+            "spec.failover.application.gracePeriodSeconds: Invalid value: null: should not be empty when purgeMode is gracefully"
+        );
+    }
+
+    #[test]
+    fn duplicates_in_first_seen_order() {
+        assert_eq!(duplicates(["a", "b", "a", "c", "b", "a"]), ["a", "b"]);
+        assert!(duplicates(["a", "b"]).is_empty());
+    }
+}

@@ -332,6 +332,40 @@ root_kind! {
     namespaced: true, status_subresource: true, printer_columns: WORK_COLUMNS,
 }
 
+/// ResourceBinding and ClusterResourceBinding: one interface, so binding logic is written once.
+pub trait Binding: KarmadaKind {
+    /// The spec.
+    fn spec(&self) -> &ResourceBindingSpec;
+    /// The spec, mutable.
+    fn spec_mut(&mut self) -> &mut ResourceBindingSpec;
+    /// The status, if any.
+    fn status(&self) -> Option<&ResourceBindingStatus>;
+    /// The status, created empty if absent.
+    fn status_mut(&mut self) -> &mut ResourceBindingStatus;
+}
+
+macro_rules! impl_binding {
+    ($name:ident) => {
+        impl Binding for $name {
+            fn spec(&self) -> &ResourceBindingSpec {
+                &self.spec
+            }
+            fn spec_mut(&mut self) -> &mut ResourceBindingSpec {
+                &mut self.spec
+            }
+            fn status(&self) -> Option<&ResourceBindingStatus> {
+                self.status.as_ref()
+            }
+            fn status_mut(&mut self) -> &mut ResourceBindingStatus {
+                self.status.get_or_insert_with(Default::default)
+            }
+        }
+    };
+}
+
+impl_binding!(ResourceBinding);
+impl_binding!(ClusterResourceBinding);
+
 /// Every kind Flotilla serves, in api.md §1 order.
 pub static ALL_KINDS: [&KindInfo; 9] = [
     &CLUSTER,

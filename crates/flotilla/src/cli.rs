@@ -20,6 +20,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print CustomResourceDefinitions for every Flotilla kind (to install into a kube-apiserver).
     Crds(CrdsArgs),
+    /// What-if: run one scheduling pass offline and print the resulting binding.
+    Schedule(ScheduleArgs),
 }
 
 /// Output formats for objects.
@@ -71,4 +73,28 @@ pub struct CrdsArgs {
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
     pub output: Format,
+}
+
+/// `flotilla schedule`.
+#[derive(Args, Debug)]
+pub struct ScheduleArgs {
+    /// YAML/JSON files holding Clusters (with status), one PropagationPolicy or
+    /// ClusterPropagationPolicy, one resource template, and optionally an existing binding.
+    #[arg(short = 'f', long = "filename", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Output format of the resulting binding.
+    #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
+    pub output: Format,
+    /// Namespace for namespaced objects that do not name one.
+    #[arg(short = 'n', long, default_value = "default")]
+    pub namespace: String,
+    /// The time the pass runs at (RFC 3339); defaults to now.
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Keep selected clusters with 0 replicas in the result (Karmada's option of that name).
+    #[arg(long)]
+    pub enable_empty_workload_propagation: bool,
+    /// Place as many evicted replicas as capacity allows instead of none (decisions.md D-10).
+    #[arg(long)]
+    pub failover_partial_placement: bool,
 }

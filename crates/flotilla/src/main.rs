@@ -6,6 +6,7 @@
 mod cli;
 mod crds;
 mod output;
+mod schedule;
 mod validate;
 
 use std::process::ExitCode;
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Crds(args) => crds::run(&args),
+        Command::Schedule(args) => schedule::run(&args),
     };
     match result {
         Ok(outcome) => outcome.exit_code(),

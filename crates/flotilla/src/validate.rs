@@ -123,7 +123,8 @@ fn check_document(
         operation: Operation::Create,
     };
     let head = format!("{source}#{}: {who}", document.index);
-    match admit(info, request, &context(args)) {
+    let ctx = context(validation_mode(args), args.allow_no_execute_taint_policy);
+    match admit(info, request, &ctx) {
         Ok(admitted) => {
             tally.valid += 1;
             (
@@ -182,19 +183,31 @@ fn rejection_lines(rejection: &Rejection) -> String {
     out + &warning_lines(&rejection.warnings)
 }
 
-fn context(args: &ValidateArgs) -> AdmissionContext {
+fn validation_mode(args: &ValidateArgs) -> FieldValidation {
+    match args.validate {
+        Validation::Strict => FieldValidation::Strict,
+        Validation::Warn => FieldValidation::Warn,
+        Validation::Ignore => FieldValidation::Ignore,
+    }
+}
+
+/// The current time, to the second (API times have second precision).
+pub fn now() -> Time {
     let now = k8s_openapi::jiff::Timestamp::now();
-    let now = k8s_openapi::jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
+    Time(k8s_openapi::jiff::Timestamp::from_second(now.as_second()).unwrap_or(now))
+}
+
+/// An admission context with the current time and a fresh UUID.
+pub fn context(
+    field_validation: FieldValidation,
+    allow_no_execute_taint_policy: bool,
+) -> AdmissionContext {
     AdmissionContext {
-        now: Time(now),
+        now: now(),
         new_id: uuid::Uuid::new_v4().to_string(),
-        field_validation: match args.validate {
-            Validation::Strict => FieldValidation::Strict,
-            Validation::Warn => FieldValidation::Warn,
-            Validation::Ignore => FieldValidation::Ignore,
-        },
+        field_validation,
         config: AdmissionConfig {
-            allow_no_execute_taint_policy: args.allow_no_execute_taint_policy,
+            allow_no_execute_taint_policy,
             ..Default::default()
         },
     }

@@ -201,32 +201,76 @@ pub fn admit(
     }
 }
 
-fn admit_kind<K: Admit>(request: Request, ctx: &AdmissionContext) -> Result<Admitted, Rejection> {
-    let info = K::INFO;
+/// Reads an object the way the store holds it — unknown fields per `field_validation`, legacy
+/// names, schema defaults, schema validation, typed decoding — without the create/update steps
+/// (status is kept, no webhooks). For tools that take objects with status as input, and for
+/// reading stored objects. Returns the object and its warnings.
+pub fn decode_object<K: KarmadaKind>(
+    object: Value,
+    field_validation: FieldValidation,
+) -> Result<(K, Vec<String>), Rejection> {
     let mut warnings = Vec::new();
-    let mut object = request.object;
+    let typed = decode_checked::<K>(
+        object,
+        &[],
+        None,
+        field_validation,
+        &mut warnings,
+        |_, _| {},
+    )?;
+    Ok((typed, warnings))
+}
+
+/// The schema half of admission: type meta, field validation, legacy names, defaults, the
+/// registry's scope/status rules (when `operation` is given), schema and metadata validation,
+/// typed decoding. `raw_errors` adds kind-specific errors found on the raw object.
+fn decode_checked<K: KarmadaKind>(
+    mut object: Value,
+    duplicates: &[FieldPath],
+    operation: Option<&Operation>,
+    field_validation: FieldValidation,
+    warnings: &mut Vec<String>,
+    raw_errors: impl Fn(&Value, &mut Vec<FieldError>),
+) -> Result<K, Rejection> {
+    let info = K::INFO;
     check_type_meta(info, &object)?;
     let structural = schema::structural(info);
     apply_field_validation(
         info,
         structural,
         &mut object,
-        &request.duplicate_fields,
-        ctx,
-        &mut warnings,
+        duplicates,
+        field_validation,
+        warnings,
     )?;
-    legacy::normalize_purge_modes(&mut object, &mut warnings);
+    legacy::normalize_purge_modes(&mut object, warnings);
     structural.apply_defaults(&mut object);
-    metadata::prepare(info, &mut object, &request.operation);
+    if let Some(operation) = operation {
+        metadata::prepare(info, &mut object, operation);
+    }
     let name = metadata::display_name(&object);
     let mut errors = Vec::new();
-    K::raw_errors(&object, &mut errors);
+    raw_errors(&object, &mut errors);
     structural.validate(&object, &FieldPath::root(), &mut errors);
     metadata::validate(info, &object, &mut errors);
     if !errors.is_empty() {
-        return Err(invalid(info, &name, errors, warnings));
+        return Err(invalid(info, &name, errors, warnings.clone()));
     }
-    let mut typed: K = decode_typed(info, &name, object, &warnings)?;
+    decode_typed(info, &name, object, warnings)
+}
+
+fn admit_kind<K: Admit>(request: Request, ctx: &AdmissionContext) -> Result<Admitted, Rejection> {
+    let info = K::INFO;
+    let mut warnings = Vec::new();
+    let mut typed: K = decode_checked(
+        request.object,
+        &request.duplicate_fields,
+        Some(&request.operation),
+        ctx.field_validation,
+        &mut warnings,
+        K::raw_errors,
+    )?;
+    let name = typed.metadata().name.clone().unwrap_or_default();
     let old: Option<K> = match &request.operation {
         Operation::Create => None,
         Operation::Update { old } => Some(decode_typed(info, &name, old.clone(), &warnings)?),
@@ -273,7 +317,7 @@ fn apply_field_validation(
     structural: &schema::Structural,
     object: &mut Value,
     duplicates: &[FieldPath],
-    ctx: &AdmissionContext,
+    field_validation: FieldValidation,
     warnings: &mut Vec<String>,
 ) -> Result<(), Rejection> {
     let mut unknown = Vec::new();
@@ -288,7 +332,7 @@ fn apply_field_validation(
             .iter()
             .map(|p| format!("unknown field {:?}", p.as_str())),
     );
-    match ctx.field_validation {
+    match field_validation {
         FieldValidation::Ignore => Ok(()),
         FieldValidation::Warn => {
             warnings.extend(problems);

@@ -280,7 +280,7 @@ pub(crate) fn warn_placement(placement: &Placement, path: &FieldPath, warnings: 
         }
         if let Some(field @ (SpreadByField::Zone | SpreadByField::Provider)) = c.spread_by_field {
             warnings.push(format!(
-                "{p}.spreadByField: {:?} spreading is not implemented by the scheduler; scheduling will report Scheduled=False",
+                "{p}.spreadByField: {:?} does not spread replicas (as in Karmada, it only keeps out clusters that lack the property); the cluster and region constraints decide the spread",
                 field.as_str()
             ));
         }

@@ -79,3 +79,30 @@ pub(crate) fn is_zero<T: Default + PartialEq>(value: &T) -> bool {
 pub(crate) fn is_false(value: &bool) -> bool {
     !*value
 }
+
+/// Sets a condition with Kubernetes' semantics: an existing condition of the same type is
+/// replaced, keeping its `lastTransitionTime` when the status did not change; `now` stamps a
+/// transition. Returns true if anything changed.
+pub fn set_condition(
+    conditions: &mut Vec<Condition>,
+    mut condition: Condition,
+    now: &Time,
+) -> bool {
+    match conditions.iter_mut().find(|c| c.type_ == condition.type_) {
+        Some(existing) => {
+            condition.last_transition_time = if existing.status == condition.status {
+                existing.last_transition_time.clone()
+            } else {
+                now.clone()
+            };
+            let changed = *existing != condition;
+            *existing = condition;
+            changed
+        }
+        None => {
+            condition.last_transition_time = now.clone();
+            conditions.push(condition);
+            true
+        }
+    }
+}

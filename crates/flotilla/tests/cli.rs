@@ -230,3 +230,146 @@ fn crds_cover_every_kind_with_schemas_and_columns() {
     assert_eq!(list["kind"], "List");
     assert_eq!(list["items"].as_array().unwrap().len(), 9);
 }
+
+fn scheduled_targets(files: &[&str]) -> (Option<i32>, Vec<(String, i64)>, serde_json::Value) {
+    let mut args = vec!["schedule", "--now", "2026-09-01T09:00:00Z"];
+    for f in files {
+        args.push("-f");
+        args.push(f);
+    }
+    let out = flotilla(&args, None);
+    let binding: serde_json::Value =
+        serde_saphyr::from_str(&stdout(&out)).expect("a binding on stdout");
+    let targets = binding["spec"]["clusters"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|t| {
+                    (
+                        t["name"].as_str().unwrap().to_string(),
+                        t["replicas"].as_i64().unwrap_or(0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (out.status.code(), targets, binding)
+}
+
+fn pairs(p: &[(&str, i64)]) -> Vec<(String, i64)> {
+    p.iter().map(|(n, r)| (n.to_string(), *r)).collect()
+}
+
+/// scheduling.md §13 E-1 from YAML: both passes.
+#[test]
+fn schedule_reproduces_e1() {
+    let (code, targets, binding) = scheduled_targets(&[
+        "examples/schedule/clusters.yaml",
+        "examples/schedule/e1-nginx.yaml",
+    ]);
+    assert_eq!(code, Some(0));
+    assert_eq!(targets, pairs(&[("member1", 2), ("member2", 2)]));
+    assert_eq!(binding["metadata"]["name"], "nginx-deployment");
+    assert_eq!(binding["status"]["conditions"][0]["reason"], "Success");
+    let (code, targets, _) = scheduled_targets(&[
+        "examples/schedule/clusters-member2-noexecute.yaml",
+        "examples/schedule/e1-binding-after-eviction.yaml",
+    ]);
+    assert_eq!(code, Some(0));
+    assert_eq!(targets, pairs(&[("member1", 2), ("member3", 2)]));
+}
+
+/// scheduling.md §13 E-2 from YAML: both passes.
+#[test]
+fn schedule_reproduces_e2() {
+    let (_, targets, _) = scheduled_targets(&[
+        "examples/schedule/clusters.yaml",
+        "examples/schedule/e2-api.yaml",
+    ]);
+    assert_eq!(targets, pairs(&[("member1", 1), ("member2", 2)]));
+    let (_, targets, _) = scheduled_targets(&[
+        "examples/schedule/clusters-member1-noexecute.yaml",
+        "examples/schedule/e2-binding-after-eviction.yaml",
+    ]);
+    assert_eq!(targets, pairs(&[("member2", 3)]));
+}
+
+/// When nothing fits, the binding says why for each cluster and the command exits 1.
+#[test]
+fn schedule_reports_each_cluster_when_nothing_fits() {
+    let policy = "apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {name: p}\nspec:\n  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: nginx}]\n  placement: {clusterAffinity: {clusterNames: [member9]}}\n";
+    let dir = std::env::temp_dir().join(format!("flotilla-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("policy.yaml");
+    std::fs::write(&file, policy).unwrap();
+    let deployment = "examples/schedule/e1-nginx.yaml";
+    let out = flotilla(
+        &[
+            "schedule",
+            "-f",
+            "examples/schedule/clusters.yaml",
+            "-f",
+            file.to_str().unwrap(),
+            "-f",
+            deployment,
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "two policies in the input is an error: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more than one PropagationPolicy"));
+    let template = dir.join("deploy.yaml");
+    std::fs::write(
+        &template,
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: nginx}\nspec: {replicas: 1}\n",
+    )
+    .unwrap();
+    let out = flotilla(
+        &[
+            "schedule",
+            "-f",
+            "examples/schedule/clusters.yaml",
+            "-f",
+            file.to_str().unwrap(),
+            "-f",
+            template.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let binding: serde_json::Value = serde_saphyr::from_str(&stdout(&out)).unwrap();
+    let condition = &binding["status"]["conditions"][0];
+    assert_eq!(condition["reason"], "NoClusterFit");
+    let message = condition["message"].as_str().unwrap();
+    assert!(message.starts_with("0/5 clusters are available: 5 cluster(s) did not match the placement cluster affinity constraint."), "{message}");
+    assert!(
+        message.contains("member1: did not match the placement cluster affinity constraint"),
+        "{message}"
+    );
+    let bad = dir.join("bad-cluster.yaml");
+    std::fs::write(&bad, "apiVersion: cluster.karmada.io/v1alpha1\nkind: Cluster\nmetadata: {name: m1}\nspec: {syncMode: Sometimes}\n").unwrap();
+    let out = flotilla(
+        &[
+            "schedule",
+            "-f",
+            bad.to_str().unwrap(),
+            "-f",
+            file.to_str().unwrap(),
+            "-f",
+            template.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad-cluster.yaml#1")
+            && err.contains("spec.syncMode: Unsupported value: \"Sometimes\""),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -28,22 +28,30 @@ pub struct BindingContext<'a> {
     pub is_workload: bool,
     /// The affinity term under evaluation (with `clusterAffinities`), S-52.
     pub term: Option<&'a ClusterAffinityTerm>,
+    /// Which clusters (by snapshot position) serve the template's API, when a snapshot index is
+    /// available (S-18); `None` makes the filter ask each cluster.
+    pub served_by: Option<&'a [bool]>,
     current: HashMap<&'a str, i32>,
+    affinities: Vec<&'a ClusterAffinity>,
 }
 
 impl<'a> BindingContext<'a> {
     /// Prepares the context; `term` names the term under evaluation, if any.
     pub fn new(spec: &'a ResourceBindingSpec, term: Option<&'a ClusterAffinityTerm>) -> Self {
+        let placement = spec.placement.as_ref().unwrap_or(&EMPTY_PLACEMENT);
+        let workload = is_workload(spec);
         BindingContext {
             spec,
-            placement: spec.placement.as_ref().unwrap_or(&EMPTY_PLACEMENT),
-            is_workload: is_workload(spec),
+            placement,
+            is_workload: workload,
             term,
+            served_by: None,
             current: spec
                 .clusters
                 .iter()
                 .map(|t| (t.name.as_str(), t.replicas))
                 .collect(),
+            affinities: affinities(placement, term, workload),
         }
     }
 
@@ -65,27 +73,36 @@ impl<'a> BindingContext<'a> {
             .any(|t| t.from_cluster == cluster)
     }
 
-    /// The affinities a cluster must match one of (S-15), in overflow order: the term's inline
-    /// affinity then (for workloads) its overflow affinities; or `clusterAffinity`; or none.
-    pub fn affinities(&self) -> Vec<&'a ClusterAffinity> {
-        if let Some(affinity) = &self.placement.cluster_affinity {
-            return vec![affinity];
-        }
-        match self.term {
-            Some(term) => {
-                let mut all = vec![&term.affinity];
-                if self.is_workload {
-                    all.extend(term.overflow_affinities.iter().map(|o| &o.affinity));
-                }
-                all
-            }
-            None => vec![],
-        }
+    /// The affinities a cluster must match one of (S-15), in overflow order.
+    pub fn affinities(&self) -> &[&'a ClusterAffinity] {
+        &self.affinities
     }
 
     /// The strategy (S-4); `None` when the placement names none we support (S-51).
     pub fn strategy(&self) -> Option<Strategy> {
         strategy(self.placement)
+    }
+}
+
+/// S-15: the term's inline affinity then (for workloads) its overflow affinities; or
+/// `clusterAffinity`; or none.
+fn affinities<'a>(
+    placement: &'a Placement,
+    term: Option<&'a ClusterAffinityTerm>,
+    workload: bool,
+) -> Vec<&'a ClusterAffinity> {
+    if let Some(affinity) = &placement.cluster_affinity {
+        return vec![affinity];
+    }
+    match term {
+        Some(term) => {
+            let mut all = vec![&term.affinity];
+            if workload {
+                all.extend(term.overflow_affinities.iter().map(|o| &o.affinity));
+            }
+            all
+        }
+        None => vec![],
     }
 }
 

@@ -281,7 +281,7 @@ fn failure(error: &PassError, config: &SchedulerConfig, now: &Time) -> ScheduleD
 }
 
 /// D-13: name each cluster and its reason (up to a bound).
-fn per_cluster(rejected: &[(String, super::filters::Reason)], config: &SchedulerConfig) -> String {
+fn per_cluster(rejected: &[(String, String)], config: &SchedulerConfig) -> String {
     if rejected.is_empty() {
         return String::new();
     }

@@ -4,10 +4,9 @@
 //!
 //! Owns: estimates. Must not: select or divide.
 
-use flotilla_api::quantity::Quantity;
-use flotilla_api::types::{ReplicaRequirements, ResourceBindingSpec, ResourceList};
+use flotilla_api::types::{ReplicaRequirements, ResourceBindingSpec};
 
-use super::snapshot::{ClusterInfo, FreeResources, ModelNodes};
+use super::snapshot::{ClusterInfo, FreeResources, ModelNodes, units};
 use super::types::UNBOUNDED;
 
 /// An estimator: per-cluster replica estimates, `-1` meaning "cannot tell" (S-23).
@@ -57,8 +56,24 @@ pub fn estimate(
     result
 }
 
+/// The positive per-replica requests of a binding, in units (computed once per pass).
+fn requests_in_units(requirements: &ReplicaRequirements) -> Vec<(&str, i64)> {
+    requirements
+        .resource_request
+        .iter()
+        .map(|(r, q)| (r.as_str(), units(r, q)))
+        .filter(|(_, q)| *q > 0)
+        .collect()
+}
+
 /// S-24 with S-25: the general estimate for one cluster.
 pub fn general_estimate(cluster: &ClusterInfo, requirements: Option<&ReplicaRequirements>) -> i64 {
+    let requests = requirements.map(requests_in_units);
+    estimate_with(cluster, requests.as_deref())
+}
+
+/// The general estimate with requests already in units (`None` = no requirements).
+fn estimate_with(cluster: &ClusterInfo, requests: Option<&[(&str, i64)]>) -> i64 {
     let Some(summary) = &cluster.capacity.summary else {
         return 0;
     };
@@ -66,42 +81,22 @@ pub fn general_estimate(cluster: &ClusterInfo, requirements: Option<&ReplicaRequ
     if allowed_pods <= 0 {
         return 0;
     }
-    let Some(requirements) = requirements else {
+    let Some(requests) = requests else {
         return allowed_pods;
     };
-    let requests = &requirements.resource_request;
     if let Some(nodes) = &cluster.capacity.model_nodes {
         return model_estimate(nodes, requests).min(allowed_pods);
     }
     summary_estimate(summary, requests).min(allowed_pods)
 }
 
-/// Whole units of a quantity: millicores for `cpu`, base units (rounded up) otherwise.
-fn units(resource: &str, quantity: &Quantity) -> i64 {
-    let value = if resource == "cpu" {
-        quantity.as_milli()
-    } else {
-        quantity.as_i64_ceil()
-    };
-    value.unwrap_or(i64::MAX)
-}
-
-/// The positive requests, in units.
-fn positive_requests(requests: &ResourceList) -> impl Iterator<Item = (&str, i64)> {
-    requests
-        .iter()
-        .map(|(r, q)| (r.as_str(), units(r, q)))
-        .filter(|(_, q)| *q > 0)
-}
-
 /// S-24 step 5: min over requested resources of floor(free / request).
-fn summary_estimate(summary: &FreeResources, requests: &ResourceList) -> i64 {
+fn summary_estimate(summary: &FreeResources, requests: &[(&str, i64)]) -> i64 {
     let mut fit = i64::MAX;
-    for (resource, request) in positive_requests(requests) {
-        let Some(free) = summary.free.get(resource) else {
+    for (resource, request) in requests {
+        let Some(&free) = summary.free.get(*resource) else {
             return 0;
         };
-        let free = units(resource, free);
         if free <= 0 {
             return 0;
         }
@@ -111,18 +106,14 @@ fn summary_estimate(summary: &FreeResources, requests: &ResourceList) -> i64 {
 }
 
 /// S-25: first-fit over the virtual nodes; identical nodes of a grade each take the same number.
-fn model_estimate(nodes: &[ModelNodes], requests: &ResourceList) -> i64 {
-    let requests: Vec<(&str, i64)> = positive_requests(requests).collect();
+fn model_estimate(nodes: &[ModelNodes], requests: &[(&str, i64)]) -> i64 {
     nodes
         .iter()
         .map(|node| {
             let per_node = requests
                 .iter()
                 .fold(ModelNodes::PODS, |fit, (resource, request)| {
-                    let capacity = node
-                        .capacity
-                        .get(*resource)
-                        .map_or(0, |q| units(resource, q));
+                    let capacity = node.capacity.get(*resource).copied().unwrap_or(0);
                     fit.min(capacity.max(0) / request)
                 });
             node.count.saturating_mul(per_node)
@@ -134,6 +125,7 @@ fn model_estimate(nodes: &[ModelNodes], requests: &ResourceList) -> i64 {
 mod tests {
     use super::*;
     use flotilla_api::kinds::Cluster;
+    use flotilla_api::quantity::Quantity;
     use flotilla_api::types::*;
 
     fn list(pairs: &[(&str, &str)]) -> ResourceList {

@@ -36,8 +36,8 @@ pub enum PassError {
     NoClusterFit {
         /// Clusters in the snapshot, deleting ones included.
         total: usize,
-        /// Each evaluated cluster and the first filter that rejected it, by name.
-        rejected: Vec<(String, Reason)>,
+        /// Each evaluated cluster's name and why the first failing filter rejected it.
+        rejected: Vec<(String, String)>,
     },
     /// Spread-constraint selection failed (S-31 … S-36, D-8).
     #[error("{0}")]
@@ -48,13 +48,13 @@ pub enum PassError {
 }
 
 /// S-21: `0/N clusters are available: <count> <reason>, …` (reasons sorted as strings).
-pub fn no_cluster_fit_message(total: usize, rejected: &[(String, Reason)]) -> String {
+pub fn no_cluster_fit_message(total: usize, rejected: &[(String, String)]) -> String {
     if total == 0 || rejected.is_empty() {
         return format!("0/{total} clusters are available: no cluster exists.");
     }
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for (_, reason) in rejected {
-        *counts.entry(reason.to_string()).or_default() += 1;
+        *counts.entry(reason.clone()).or_default() += 1;
     }
     let mut parts: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
     parts.sort();
@@ -69,16 +69,26 @@ pub fn run_pass(
     options: &PassOptions,
     estimators: &[&dyn ReplicaEstimator],
 ) -> Result<Assignment, PassError> {
-    let ctx = BindingContext::new(spec, term);
+    let mut ctx = BindingContext::new(spec, term);
+    let resource = &spec.resource;
+    ctx.served_by = Some(
+        snapshot
+            .served_by(&resource.api_version, &resource.kind)
+            .unwrap_or(&[]),
+    );
     let mut feasible: Vec<&ClusterInfo> = Vec::new();
-    let mut rejected = Vec::new();
+    let mut rejected: Vec<(&ClusterInfo, Reason)> = Vec::new();
     for cluster in snapshot.clusters().iter().filter(|c| !c.deleting) {
         match run_filters(&ctx, cluster) {
             Ok(()) => feasible.push(cluster),
-            Err(reason) => rejected.push((cluster.name.clone(), reason)),
+            Err(reason) => rejected.push((cluster, reason)),
         }
     }
     if feasible.is_empty() {
+        let rejected = rejected
+            .iter()
+            .map(|(c, r)| (c.name.to_string(), r.describe(c)))
+            .collect();
         return Err(PassError::NoClusterFit {
             total: snapshot.len(),
             rejected,
@@ -93,7 +103,7 @@ pub fn run_pass(
         .zip(allocs)
         .map(|(cluster, alloc)| Candidate {
             name: cluster.name.clone(),
-            region: cluster.cluster.spec.region.clone(),
+            region: cluster.region.clone(),
             score: score(&ctx, &cluster.name),
             alloc,
             avail: alloc + ctx.current_replicas(&cluster.name),

@@ -5,6 +5,7 @@
 //! Owns: per-cluster facts the filters and the estimator read. Must not: depend on any binding.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use flotilla_api::kinds::Cluster;
 use flotilla_api::quantity::Quantity;
@@ -22,7 +23,11 @@ pub struct ClusterInfo {
     /// The Cluster object.
     pub cluster: Cluster,
     /// Its name.
-    pub name: String,
+    pub name: Arc<str>,
+    /// `spec.region` (empty when unset).
+    pub region: Arc<str>,
+    /// Its position in the snapshot (0 outside one).
+    pub index: usize,
     /// `metadata.deletionTimestamp` is set.
     pub deleting: bool,
     /// Zones, with a deprecated `spec.zone` folded in.
@@ -42,13 +47,13 @@ pub struct Capacity {
     pub model_nodes: Option<Vec<ModelNodes>>,
 }
 
-/// Free resources: allocatable − allocated − allocating.
+/// Free resources: allocatable − allocated − allocating, in whole units (`units`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FreeResources {
     /// Free pods (may be ≤ 0).
     pub pods: i64,
-    /// Free amount per resource; resources missing from `allocatable` are absent.
-    pub free: BTreeMap<String, Quantity>,
+    /// Free amount per resource in units; resources missing from `allocatable` are absent.
+    pub free: BTreeMap<String, i64>,
 }
 
 /// `count` identical virtual nodes of one grade (S-25 step 1).
@@ -56,8 +61,23 @@ pub struct FreeResources {
 pub struct ModelNodes {
     /// Number of nodes.
     pub count: i64,
-    /// Capacity of one node per resource (`range.min`); `pods` is 110.
-    pub capacity: BTreeMap<String, Quantity>,
+    /// Capacity of one node per resource (`range.min`) in units; `pods` is 110.
+    pub capacity: BTreeMap<String, i64>,
+}
+
+/// Whole units of a quantity for capacity arithmetic: millicores for `cpu`, base units rounded
+/// up otherwise (S-24 step 5).
+pub fn units(resource: &str, quantity: &Quantity) -> i64 {
+    let value = if resource == "cpu" {
+        quantity.as_milli()
+    } else {
+        quantity.as_i64_ceil()
+    };
+    value.unwrap_or(if quantity.is_negative() {
+        i64::MIN
+    } else {
+        i64::MAX
+    })
 }
 
 impl ModelNodes {
@@ -68,7 +88,8 @@ impl ModelNodes {
 impl ClusterInfo {
     /// Digests one Cluster.
     pub fn new(cluster: Cluster) -> Self {
-        let name = cluster.metadata.name.clone().unwrap_or_default();
+        let name: Arc<str> = cluster.metadata.name.as_deref().unwrap_or("").into();
+        let region: Arc<str> = cluster.spec.region.as_str().into();
         let deleting = cluster.metadata.deletion_timestamp.is_some();
         let zones = ClusterFacts::of(&cluster).zones.to_vec();
         let mut api: HashMap<String, Vec<String>> = HashMap::new();
@@ -85,6 +106,8 @@ impl ClusterInfo {
         ClusterInfo {
             cluster,
             name,
+            region,
+            index: 0,
             deleting,
             zones,
             api,
@@ -130,7 +153,7 @@ fn free_resources(summary: &ResourceSummary) -> FreeResources {
     let free = summary
         .allocatable
         .iter()
-        .map(|(name, q)| (name.clone(), minus_used(name, *q)))
+        .map(|(name, q)| (name.clone(), units(name, &minus_used(name, *q))))
         .collect();
     FreeResources { pods, free }
 }
@@ -158,7 +181,7 @@ fn model_nodes(cluster: &Cluster, summary: &ResourceSummary) -> Option<Vec<Model
             let capacity = model
                 .ranges
                 .iter()
-                .map(|r| (r.name.clone(), r.min))
+                .map(|r| (r.name.clone(), units(&r.name, &r.min)))
                 .collect();
             ModelNodes { count, capacity }
         })
@@ -167,11 +190,13 @@ fn model_nodes(cluster: &Cluster, summary: &ResourceSummary) -> Option<Vec<Model
     Some(nodes)
 }
 
-/// All clusters, in name order, with a name index.
+/// All clusters, in name order, with a name index and an index of served APIs.
 #[derive(Clone, Debug, Default)]
 pub struct ClusterSnapshot {
     clusters: Vec<ClusterInfo>,
-    index: HashMap<String, usize>,
+    index: HashMap<Arc<str>, usize>,
+    /// groupVersion → kind → which clusters (by position) serve it.
+    served: HashMap<String, HashMap<String, Vec<bool>>>,
 }
 
 impl ClusterSnapshot {
@@ -179,12 +204,34 @@ impl ClusterSnapshot {
     pub fn new(clusters: impl IntoIterator<Item = Cluster>) -> Self {
         let mut clusters: Vec<ClusterInfo> = clusters.into_iter().map(ClusterInfo::new).collect();
         clusters.sort_by(|a, b| a.name.cmp(&b.name));
+        let n = clusters.len();
+        let mut served: HashMap<String, HashMap<String, Vec<bool>>> = HashMap::new();
+        for (i, cluster) in clusters.iter_mut().enumerate() {
+            cluster.index = i;
+            for (group_version, kinds) in &cluster.api {
+                let by_kind = served.entry(group_version.clone()).or_default();
+                for kind in kinds {
+                    by_kind
+                        .entry(kind.clone())
+                        .or_insert_with(|| vec![false; n])[i] = true;
+                }
+            }
+        }
         let index = clusters
             .iter()
             .enumerate()
             .map(|(i, c)| (c.name.clone(), i))
             .collect();
-        ClusterSnapshot { clusters, index }
+        ClusterSnapshot {
+            clusters,
+            index,
+            served,
+        }
+    }
+
+    /// Which clusters (by position) serve `apiVersion`/`kind` (S-18); `None` if none does.
+    pub fn served_by(&self, api_version: &str, kind: &str) -> Option<&[bool]> {
+        self.served.get(api_version)?.get(kind).map(Vec::as_slice)
     }
 
     /// Every cluster, deleting ones included.

@@ -3,6 +3,8 @@
 //!
 //! Owns: the vocabulary between stages. Must not: hold stage logic.
 
+use std::sync::Arc;
+
 /// 2^31 − 1: an estimate that bounds nothing (§0).
 pub const UNBOUNDED: i64 = 2_147_483_647;
 
@@ -28,13 +30,14 @@ pub enum Orientation {
     Desc,
 }
 
-/// A feasible cluster with its score and capacity figures (S-22, S-27, S-28).
+/// A feasible cluster with its score and capacity figures (S-22, S-27, S-28). Names are shared
+/// with the snapshot, so candidates are cheap to build and move.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Candidate {
     /// Cluster name.
-    pub name: String,
+    pub name: Arc<str>,
     /// `spec.region` (empty when unset).
-    pub region: String,
+    pub region: Arc<str>,
     /// 100 if the binding already runs here, else 0 (S-22).
     pub score: i64,
     /// Replicas the cluster can still take (S-23).

@@ -99,7 +99,7 @@ fn previous_entries(selected: &[&Candidate], previous: &[TargetCluster]) -> Vec<
     // Selected position of each previous name's first occurrence.
     let mut selected_at = vec![usize::MAX; previous.len()];
     for (i, c) in selected.iter().enumerate() {
-        if let Some(&p) = first.get(c.name.as_str()) {
+        if let Some(&p) = first.get(&*c.name) {
             selected_at[p] = i;
         }
     }
@@ -244,7 +244,7 @@ fn apportion_entries(req: &Request<'_, '_>, list: &[Entry], target: i64) -> Vec<
     let parties: Vec<Party<'_>> = list
         .iter()
         .map(|&(i, w)| Party {
-            name: req.selected[i].name.as_str(),
+            name: &req.selected[i].name,
             votes: u64::try_from(w).unwrap_or(0),
             initial: 0,
         })

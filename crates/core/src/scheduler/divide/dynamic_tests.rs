@@ -13,7 +13,7 @@ fn cands(selected: &[(&str, i64)]) -> Vec<Candidate> {
         .iter()
         .map(|&(name, alloc)| Candidate {
             name: name.into(),
-            region: String::new(),
+            region: "".into(),
             score: 0,
             alloc,
             avail: alloc,
@@ -79,7 +79,7 @@ impl<'x> Case<'x> {
             d.entries
                 .into_iter()
                 .filter(|e| e.1 > 0)
-                .map(|(i, r)| (cs[i].name.clone(), r))
+                .map(|(i, r)| (cs[i].name.to_string(), r))
                 .collect(),
             d.shortfall,
         ))

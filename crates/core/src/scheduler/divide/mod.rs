@@ -191,7 +191,7 @@ fn to_targets(mut entries: Vec<Entry>, selected: &[Candidate]) -> Vec<TargetClus
     entries
         .into_iter()
         .map(|(i, replicas)| TargetCluster {
-            name: selected[i].name.clone(),
+            name: selected[i].name.to_string(),
             replicas: i32::try_from(replicas).unwrap_or(i32::MAX),
             components: Vec::new(),
         })

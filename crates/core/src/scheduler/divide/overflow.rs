@@ -78,7 +78,7 @@ mod tests {
             .iter()
             .map(|&(n, order, alloc, cur)| Candidate {
                 name: n.into(),
-                region: String::new(),
+                region: "".into(),
                 score: if cur > 0 { 100 } else { 0 },
                 alloc,
                 avail: alloc + i64::from(cur),
@@ -119,7 +119,7 @@ mod tests {
             d.entries
                 .into_iter()
                 .filter(|e| e.1 > 0)
-                .map(|(i, r)| (cs[i].name.clone(), r))
+                .map(|(i, r)| (cs[i].name.to_string(), r))
                 .collect(),
             d.shortfall,
         ))
@@ -271,7 +271,7 @@ mod tests {
             };
             let plain = assign_dynamic(&req).map(|d| d.entries).unwrap_or_default();
             let plain: BTreeMap<String, i64> =
-                plain.into_iter().filter(|e| e.1 > 0).map(|(i, r)| (cs[i].name.clone(), r)).collect();
+                plain.into_iter().filter(|e| e.1 > 0).map(|(i, r)| (cs[i].name.to_string(), r)).collect();
             proptest::prop_assert_eq!(run(packing, &flat, t, false).map(|r| r.0), Ok(plain));
         }
     }

@@ -32,7 +32,7 @@ pub(super) fn assign_static(
     let parties: Vec<Party<'_>> = members
         .iter()
         .map(|&(i, votes)| Party {
-            name: selected[i].name.as_str(),
+            name: &selected[i].name,
             votes,
             initial: 0,
         })
@@ -58,8 +58,8 @@ mod tests {
         names
             .iter()
             .map(|n| Candidate {
-                name: n.to_string(),
-                region: String::new(),
+                name: (*n).into(),
+                region: "".into(),
                 score: 0,
                 alloc: 0,
                 avail: 0,
@@ -78,7 +78,7 @@ mod tests {
         let refs: Vec<&Candidate> = cs.iter().collect();
         assign_static(&refs, weights, replicas, o)
             .into_iter()
-            .map(|(i, r)| (cs[i].name.clone(), r))
+            .map(|(i, r)| (cs[i].name.to_string(), r))
             .collect()
     }
 

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 fn cand(name: &str, alloc: i64, current: i32, overflow_order: u32) -> Candidate {
     Candidate {
         name: name.into(),
-        region: String::new(),
+        region: "".into(),
         score: if current > 0 { 100 } else { 0 },
         alloc,
         avail: alloc + i64::from(current),

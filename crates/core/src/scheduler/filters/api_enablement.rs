@@ -10,7 +10,11 @@ use crate::scheduler::snapshot::ClusterInfo;
 /// S-18.
 pub fn filter(ctx: &BindingContext<'_>, cluster: &ClusterInfo) -> Result<(), Reason> {
     let resource = &ctx.spec.resource;
-    if ctx.is_current(&cluster.name) || cluster.serves(&resource.api_version, &resource.kind) {
+    let served = match ctx.served_by {
+        Some(index) => index.get(cluster.index).copied().unwrap_or(false),
+        None => cluster.serves(&resource.api_version, &resource.kind),
+    };
+    if ctx.is_current(&cluster.name) || served {
         Ok(())
     } else {
         Err(Reason::ApiNotEnabled)

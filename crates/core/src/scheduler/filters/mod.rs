@@ -10,44 +10,44 @@ mod cluster_eviction;
 mod spread_constraint;
 mod taint_toleration;
 
-use std::fmt;
-
 use super::context::BindingContext;
 use super::snapshot::ClusterInfo;
+use crate::taints::taint_text;
 
-/// Why a filter rejected a cluster; `Display` is the reason text of S-21.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Why a filter rejected a cluster. Cheap to produce (no allocation); `describe` renders the
+/// reason text of S-21 for the cluster it was found on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Reason {
     /// S-18.
     ApiNotEnabled,
-    /// S-17: the untolerated taint, as `{key=value:effect}`.
-    UntoleratedTaint(String),
+    /// S-17: the index of the untolerated taint in the cluster's taints.
+    UntoleratedTaint(usize),
     /// S-15.
     AffinityMismatch,
     /// S-19: the missing property (`provider`, `region`, `zones`).
     MissingProperty(&'static str),
     /// S-20.
     BeingEvicted,
-    /// D-12: the NoExecute taint tolerated only for a limited time.
-    TemporarilyTolerated(String),
+    /// D-12: the index of the NoExecute taint tolerated only for a limited time.
+    TemporarilyTolerated(usize),
 }
 
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Reason {
+    /// The reason text (S-21), e.g. `cluster(s) had untolerated taint {k:NoSchedule}`.
+    pub fn describe(&self, cluster: &ClusterInfo) -> String {
+        let taint = |i: &usize| cluster.taints().get(*i).map(taint_text).unwrap_or_default();
         match self {
-            Reason::ApiNotEnabled => f.write_str("cluster(s) did not have the API resource"),
-            Reason::UntoleratedTaint(t) => write!(f, "cluster(s) had untolerated taint {t}"),
+            Reason::ApiNotEnabled => "cluster(s) did not have the API resource".into(),
+            Reason::UntoleratedTaint(i) => format!("cluster(s) had untolerated taint {}", taint(i)),
             Reason::AffinityMismatch => {
-                f.write_str("cluster(s) did not match the placement cluster affinity constraint")
+                "cluster(s) did not match the placement cluster affinity constraint".into()
             }
-            Reason::MissingProperty(p) => write!(f, "cluster(s) did not have {p} property"),
-            Reason::BeingEvicted => f.write_str("cluster(s) is in the process of eviction"),
-            Reason::TemporarilyTolerated(t) => {
-                write!(
-                    f,
-                    "cluster(s) had NoExecute taint {t} tolerated only for a limited time"
-                )
-            }
+            Reason::MissingProperty(p) => format!("cluster(s) did not have {p} property"),
+            Reason::BeingEvicted => "cluster(s) is in the process of eviction".into(),
+            Reason::TemporarilyTolerated(i) => format!(
+                "cluster(s) had NoExecute taint {} tolerated only for a limited time",
+                taint(i)
+            ),
         }
     }
 }

@@ -69,7 +69,7 @@ mod tests {
             Err(Reason::MissingProperty("zones"))
         );
         assert_eq!(
-            Reason::MissingProperty("zones").to_string(),
+            Reason::MissingProperty("zones").describe(&bare),
             "cluster(s) did not have zones property"
         );
         for f in [

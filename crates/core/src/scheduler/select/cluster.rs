@@ -99,7 +99,8 @@ mod tests {
     type Case = (&'static str, Vec<Candidate>, i64, i64, Need, Want);
 
     fn run(c: Vec<Candidate>, min: i64, max: i64, need: Need) -> Result<Vec<String>, SelectError> {
-        select_by_cluster(c, min, max, need).map(|v| v.into_iter().map(|c| c.name).collect())
+        select_by_cluster(c, min, max, need)
+            .map(|v| v.into_iter().map(|c| c.name.to_string()).collect())
     }
 
     fn check(what: &str, c: Vec<Candidate>, min: i64, max: i64, need: Need, want: Want) {
@@ -310,7 +311,7 @@ mod tests {
             return if r.is_empty() {
                 Err(SelectError::NoClusters)
             } else {
-                Ok(r.into_iter().map(|c| c.name).collect())
+                Ok(r.into_iter().map(|c| c.name.to_string()).collect())
             };
         };
         let sum = |r: &[Candidate]| r.iter().map(|c| c.avail).sum::<i64>();
@@ -330,7 +331,7 @@ mod tests {
         if r.is_empty() || sum(&r) < need {
             return Err(SelectError::NotEnoughResource { k });
         }
-        Ok(r.into_iter().map(|c| c.name).collect())
+        Ok(r.into_iter().map(|c| c.name.to_string()).collect())
     }
 
     fn arb_case() -> impl Strategy<Value = (Vec<Candidate>, i64, i64, Need)> {

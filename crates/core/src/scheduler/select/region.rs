@@ -59,7 +59,7 @@ fn pick_indices(
 ) -> Result<Vec<usize>, SelectError> {
     let mut regions: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, c) in candidates.iter().enumerate() {
-        regions.entry(c.region.as_str()).or_default().push(i);
+        regions.entry(&*c.region).or_default().push(i);
     }
     if (regions.len() as i64) < bounds.region_min {
         return Err(SelectError::TooFewRegions);

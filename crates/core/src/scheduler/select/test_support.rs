@@ -12,8 +12,8 @@ use crate::scheduler::types::Candidate;
 /// A candidate with every field given; `alloc` equals `avail`.
 pub(crate) fn full(name: &str, region: &str, score: i64, avail: i64, overflow: u32) -> Candidate {
     Candidate {
-        name: name.to_owned(),
-        region: region.to_owned(),
+        name: name.into(),
+        region: region.into(),
         score,
         alloc: avail,
         avail,
@@ -33,7 +33,7 @@ pub(crate) fn creg(name: &str, region: &str, score: i64, avail: i64) -> Candidat
 
 /// The names of `candidates`, in order.
 pub(crate) fn names(candidates: &[Candidate]) -> Vec<&str> {
-    candidates.iter().map(|c| c.name.as_str()).collect()
+    candidates.iter().map(|c| &*c.name).collect()
 }
 
 /// A `spreadByField` constraint.

@@ -1152,3 +1152,30 @@ fn embedded_json_keeps_unknown_fields() {
         true
     );
 }
+
+/// scheduling.md S-2: the admission defaults the scheduler relies on.
+#[test]
+fn s2_scheduler_defaults() {
+    let ctx = context(AdmissionConfig::default(), FieldValidation::Strict);
+    let admitted = admit_yaml(
+        &with_sel("placement:\n  spreadConstraints: [{maxGroups: 2}, {spreadByField: region}]\n  replicaScheduling: {}"),
+        &ctx,
+    )
+    .unwrap()
+    .object;
+    let placement = &admitted["spec"]["placement"];
+    assert_eq!(
+        placement["spreadConstraints"][0],
+        serde_json::json!({"spreadByField": "cluster", "maxGroups": 2, "minGroups": 1})
+    );
+    assert_eq!(placement["spreadConstraints"][1]["minGroups"], 1);
+    assert_eq!(
+        placement["replicaScheduling"],
+        serde_json::json!({"replicaSchedulingType": "Divided", "replicaDivisionPreference": "Weighted"})
+    );
+    let absent = admit_yaml(&with_sel(""), &ctx).unwrap().object;
+    assert!(
+        absent["spec"].get("placement").is_none(),
+        "S-2 item 5: nothing is written when replicaScheduling is absent"
+    );
+}

@@ -230,3 +230,91 @@ pub fn affected_by_cluster(
         .as_ref()
         .is_none_or(|a| cluster_matches(&facts, a))
 }
+
+/// S-6 item 2: a binding update enqueues only when `metadata.generation` changed (status-only
+/// updates never do).
+pub fn binding_update_enqueues(old: &ObjectMeta, new: &ObjectMeta) -> bool {
+    old.generation != new.generation
+}
+
+/// Which versions of a changed Cluster to reconcile (S-6 item 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClusterChange {
+    /// Status-only (or no) change: nothing is enqueued.
+    Ignore,
+    /// Deletion started: reconcile the new version only.
+    NewOnly,
+    /// Labels or spec changed: reconcile both the old and the new version.
+    OldAndNew,
+}
+
+/// S-6 item 3: classifies a Cluster update. Creates, deletes and status changes enqueue nothing.
+pub fn cluster_update(old: &Cluster, new: &Cluster) -> ClusterChange {
+    if old.metadata.deletion_timestamp.is_none() && new.metadata.deletion_timestamp.is_some() {
+        ClusterChange::NewOnly
+    } else if old.metadata.labels != new.metadata.labels
+        || old.metadata.generation != new.metadata.generation
+    {
+        ClusterChange::OldAndNew
+    } else {
+        ClusterChange::Ignore
+    }
+}
+
+/// S-12: the scheduling queue's order — higher `spec.schedulePriority.priority` first (default 0),
+/// then earlier enqueue (a sequence number the caller assigns).
+pub fn queue_order(
+    a: (&ResourceBindingSpec, u64),
+    b: (&ResourceBindingSpec, u64),
+) -> std::cmp::Ordering {
+    let priority = |s: &ResourceBindingSpec| s.schedule_priority.as_ref().map_or(0, |p| p.priority);
+    priority(b.0).cmp(&priority(a.0)).then(a.1.cmp(&b.1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flotilla_api::types::{BindingSchedulePriority, ClusterSpec};
+
+    /// S-6: generation changes enqueue bindings; cluster label/spec changes enqueue old and new,
+    /// deletion the new one, status changes nothing.
+    #[test]
+    fn s6_events_that_enqueue() {
+        let meta = |g| ObjectMeta {
+            generation: Some(g),
+            ..Default::default()
+        };
+        assert!(binding_update_enqueues(&meta(1), &meta(2)));
+        assert!(!binding_update_enqueues(&meta(2), &meta(2)));
+        let base = Cluster::new("m1", ClusterSpec::default());
+        let mut status_only = base.clone();
+        status_only.status = Some(Default::default());
+        assert_eq!(cluster_update(&base, &status_only), ClusterChange::Ignore);
+        let mut relabelled = base.clone();
+        relabelled.metadata.labels = Some([("env".to_string(), "prod".to_string())].into());
+        assert_eq!(cluster_update(&base, &relabelled), ClusterChange::OldAndNew);
+        let mut respec = base.clone();
+        respec.metadata.generation = Some(2);
+        assert_eq!(cluster_update(&base, &respec), ClusterChange::OldAndNew);
+        let mut gone = base.clone();
+        gone.metadata.deletion_timestamp =
+            Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+                "2026-09-01T08:00:00Z".parse().unwrap(),
+            ));
+        assert_eq!(cluster_update(&base, &gone), ClusterChange::NewOnly);
+    }
+
+    /// S-12: priority first, then enqueue order.
+    #[test]
+    fn s12_queue_order() {
+        use std::cmp::Ordering::*;
+        let plain = ResourceBindingSpec::default();
+        let urgent = ResourceBindingSpec {
+            schedule_priority: Some(BindingSchedulePriority { priority: 10 }),
+            ..Default::default()
+        };
+        assert_eq!(queue_order((&urgent, 9), (&plain, 1)), Less);
+        assert_eq!(queue_order((&plain, 1), (&plain, 2)), Less);
+        assert_eq!(queue_order((&plain, 3), (&plain, 2)), Greater);
+    }
+}

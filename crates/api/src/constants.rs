@@ -151,6 +151,21 @@ pub mod conditions {
     pub const REASON_DISPATCHING: &str = "Dispatching";
     /// `Dispatching=False`.
     pub const REASON_SUSPEND_DISPATCHING: &str = "SuspendDispatching";
+
+    /// Flotilla binding condition: old copies are being kept while eviction tasks wait
+    /// (decisions.md, Karmada issue #7455). True while some task waits; False otherwise.
+    pub const EVICTION_PENDING: &str = "EvictionPending";
+    /// `EvictionPending=True`: waiting for every target cluster to report Healthy.
+    pub const REASON_WAITING_FOR_HEALTHY_TARGETS: &str = "WaitingForHealthyTargets";
+    /// `EvictionPending=True`: a Gracefully task waits because the binding has no target cluster.
+    pub const REASON_NO_TARGET_CLUSTERS: &str = "NoTargetClusters";
+    /// `EvictionPending=True`: a Directly task with preserved state waits for the new copy's Work
+    /// (`--keep-preserved-state-until-dispatch`, FD-8).
+    pub const REASON_WAITING_FOR_DISPATCH: &str = "WaitingForDispatch";
+    /// `EvictionPending=True`: a task waits for a human (`suppressDeletion: true`).
+    pub const REASON_SUPPRESSED: &str = "DeletionSuppressed";
+    /// `EvictionPending=False`: no task is waiting.
+    pub const REASON_NO_PENDING_EVICTION: &str = "NoPendingEviction";
 }
 
 /// Event reasons (emit exactly these; api.md §13, failover.md F-67, decisions.md FD-10).

@@ -6,6 +6,8 @@
 //! clock, or mutate shared state — every decision is a value the caller executes.
 
 pub mod detector;
+pub mod events;
+pub mod failover;
 pub mod interpreter;
 pub mod scheduler;
 pub mod selector;

@@ -22,6 +22,8 @@ pub enum Command {
     Crds(CrdsArgs),
     /// What-if: run one scheduling pass offline and print the resulting binding.
     Schedule(ScheduleArgs),
+    /// Run a deterministic, seeded simulation of a fleet with injected faults.
+    Sim(SimArgs),
 }
 
 /// Output formats for objects.
@@ -97,4 +99,42 @@ pub struct ScheduleArgs {
     /// Place as many evicted replicas as capacity allows instead of none (decisions.md D-10).
     #[arg(long)]
     pub failover_partial_placement: bool,
+}
+
+/// `flotilla sim`.
+#[derive(Args, Debug)]
+pub struct SimArgs {
+    /// The seed; the same seed replays identically.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Run this many consecutive seeds starting at `--seed`.
+    #[arg(long, default_value_t = 1)]
+    pub seeds: u64,
+    /// Member clusters.
+    #[arg(long, default_value_t = 8)]
+    pub clusters: usize,
+    /// Bindings (a tenth of them ClusterResourceBindings).
+    #[arg(long, default_value_t = 40)]
+    pub bindings: usize,
+    /// Simulated time, e.g. 90s, 30m, 2h.
+    #[arg(long, default_value = "1h")]
+    pub duration: String,
+    /// Faults: all, none, or a list of down, flap, mass, taint, scale, unhealthy.
+    #[arg(long, default_value = "all")]
+    pub faults: String,
+    /// `--resource-eviction-rate` of the simulated control plane.
+    #[arg(long, default_value_t = 0.5)]
+    pub resource_eviction_rate: f64,
+    /// Run with the Failover feature gate off.
+    #[arg(long)]
+    pub failover_gate_off: bool,
+    /// Run with `--enable-no-execute-taint-eviction=false`.
+    #[arg(long)]
+    pub no_eviction: bool,
+    /// `--failover-partial-placement` (D-10).
+    #[arg(long)]
+    pub failover_partial_placement: bool,
+    /// Print only the summary line of each seed.
+    #[arg(short, long)]
+    pub quiet: bool,
 }

@@ -7,6 +7,7 @@ mod cli;
 mod crds;
 mod output;
 mod schedule;
+mod sim;
 mod validate;
 
 use std::process::ExitCode;
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Crds(args) => crds::run(&args),
         Command::Schedule(args) => schedule::run(&args),
+        Command::Sim(args) => sim::run(&args),
     };
     match result {
         Ok(outcome) => outcome.exit_code(),

@@ -48,21 +48,15 @@ pub fn graceful_evict_cluster(
     cluster: &str,
     options: TaskOptions,
 ) -> EvictOutcome {
-    let Some(position) = spec.clusters.iter().position(|t| t.name == cluster) else {
-        return EvictOutcome::NotTargeted;
-    };
-    let removed = spec.clusters.remove(position);
-    if spec
-        .graceful_eviction_tasks
+    let replicas = spec
+        .clusters
         .iter()
-        .any(|t| t.from_cluster == cluster)
-    {
-        return EvictOutcome::RemovedKeptTask;
-    }
-    spec.graceful_eviction_tasks.push(GracefulEvictionTask {
+        .find(|t| t.name == cluster)
+        .map_or(0, |t| t.replicas);
+    let task = GracefulEvictionTask {
         from_cluster: cluster.to_string(),
         purge_mode: Some(options.purge_mode),
-        replicas: (removed.replicas != 0).then_some(removed.replicas),
+        replicas: (replicas != 0).then_some(replicas),
         reason: options.reason,
         message: options.message,
         producer: options.producer,
@@ -71,7 +65,29 @@ pub fn graceful_evict_cluster(
         preserved_label_state: options.preserved_label_state,
         creation_timestamp: None,
         clusters_before_failover: options.clusters_before_failover,
-    });
+    };
+    evict_with_task(spec, task)
+}
+
+/// F-28 with a task built by the producer (application failover builds its own): the task's
+/// `fromCluster` leaves `spec.clusters`, and the task is appended unless one exists for it.
+pub fn evict_with_task(spec: &mut ResourceBindingSpec, task: GracefulEvictionTask) -> EvictOutcome {
+    let Some(position) = spec
+        .clusters
+        .iter()
+        .position(|t| t.name == task.from_cluster)
+    else {
+        return EvictOutcome::NotTargeted;
+    };
+    spec.clusters.remove(position);
+    if spec
+        .graceful_eviction_tasks
+        .iter()
+        .any(|t| t.from_cluster == task.from_cluster)
+    {
+        return EvictOutcome::RemovedKeptTask;
+    }
+    spec.graceful_eviction_tasks.push(task);
     EvictOutcome::Evicted
 }
 

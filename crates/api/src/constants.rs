@@ -256,6 +256,70 @@ pub mod eviction {
     pub const REASON_APPLICATION_FAILURE: &str = "ApplicationFailure";
 }
 
+/// Controller-manager metrics of failover (failover.md F-68): names exactly as Karmada registers
+/// them, **without** the `karmada_` prefix the metrics reference shows (failover.md §12.1 #5).
+pub mod metrics {
+    /// Gauge `{member_cluster}`: 1 if the cluster's Ready is True, else 0; set at each probe.
+    pub const CLUSTER_READY_STATE: &str = "cluster_ready_state";
+    /// Histogram `{member_cluster}`: duration of one probe pass, in seconds.
+    pub const CLUSTER_SYNC_STATUS_DURATION_SECONDS: &str = "cluster_sync_status_duration_seconds";
+    /// Gauge `{name}`: keys ready in an eviction queue (delayed keys not counted), sampled on add
+    /// and get.
+    pub const EVICTION_QUEUE_DEPTH: &str = "eviction_queue_depth";
+    /// Gauge `{member_cluster, resource_kind}`: +1 on every add to an eviction queue, −1 per
+    /// successful processing (it drifts upward in Karmada, FD-14).
+    pub const EVICTION_KIND_TOTAL: &str = "eviction_kind_total";
+    /// Histogram `{name}` with [`EVICTION_PROCESSING_LATENCY_BUCKETS`]: duration of one key's
+    /// processing, excluding the pacing sleep, in seconds.
+    pub const EVICTION_PROCESSING_LATENCY_SECONDS: &str = "eviction_processing_latency_seconds";
+    /// Counter `{name, result}`: one per processed key.
+    pub const EVICTION_PROCESSING_TOTAL: &str = "eviction_processing_total";
+
+    /// Label: the member cluster's name.
+    pub const LABEL_MEMBER_CLUSTER: &str = "member_cluster";
+    /// Label: the binding kind (`ResourceBinding` / `ClusterResourceBinding`).
+    pub const LABEL_RESOURCE_KIND: &str = "resource_kind";
+    /// Label: the eviction queue's name.
+    pub const LABEL_NAME: &str = "name";
+    /// Label: the outcome of processing a key (`success` / `error`).
+    pub const LABEL_RESULT: &str = "result";
+
+    /// `name` value: the ResourceBinding eviction queue.
+    pub const QUEUE_BINDING_EVICTION: &str = "binding-eviction";
+    /// `name` value: the ClusterResourceBinding eviction queue.
+    pub const QUEUE_CLUSTER_BINDING_EVICTION: &str = "cluster-binding-eviction";
+    /// `resource_kind` value for ResourceBindings.
+    pub const RESOURCE_KIND_RESOURCE_BINDING: &str = "ResourceBinding";
+    /// `resource_kind` value for ClusterResourceBindings.
+    pub const RESOURCE_KIND_CLUSTER_RESOURCE_BINDING: &str = "ClusterResourceBinding";
+    /// `result` value: the key was processed without error.
+    pub const RESULT_SUCCESS: &str = "success";
+    /// `result` value: processing the key failed (it is retried, F-53).
+    pub const RESULT_ERROR: &str = "error";
+
+    /// Number of buckets of [`EVICTION_PROCESSING_LATENCY_BUCKETS`].
+    pub const LATENCY_BUCKET_COUNT: usize = 15;
+
+    /// Upper bound, in seconds, of latency bucket `k`: 1 ms · 2^k (Prometheus'
+    /// `ExponentialBuckets(0.001, 2, 15)`). Multiplying by a power of two is exact, so these equal
+    /// the decimal values 0.001, 0.002, …, 16.384.
+    pub const fn eviction_processing_latency_bucket(k: u32) -> f64 {
+        0.001 * (1u64 << k) as f64
+    }
+
+    /// Buckets of [`EVICTION_PROCESSING_LATENCY_SECONDS`]: 1 ms · 2^k for k = 0 … 14, the last
+    /// 16.384 s.
+    pub const EVICTION_PROCESSING_LATENCY_BUCKETS: [f64; LATENCY_BUCKET_COUNT] = {
+        let mut buckets = [0.0; LATENCY_BUCKET_COUNT];
+        let mut k = 0;
+        while k < LATENCY_BUCKET_COUNT {
+            buckets[k] = eviction_processing_latency_bucket(k as u32);
+            k += 1;
+        }
+        buckets
+    };
+}
+
 /// Taints Karmada itself writes on Clusters (all `NoSchedule`).
 pub mod taints {
     /// Ready is False, or absent.
@@ -300,3 +364,81 @@ pub mod namespaces {
 
 /// The default scheduler's name.
 pub const DEFAULT_SCHEDULER: &str = "default-scheduler";
+
+#[cfg(test)]
+mod tests {
+    use super::metrics::*;
+
+    /// F-68: the metric names as registered, without the `karmada_` prefix (§12.1 #5).
+    #[test]
+    fn f68_metric_names() {
+        let names = [
+            CLUSTER_READY_STATE,
+            CLUSTER_SYNC_STATUS_DURATION_SECONDS,
+            EVICTION_QUEUE_DEPTH,
+            EVICTION_KIND_TOTAL,
+            EVICTION_PROCESSING_LATENCY_SECONDS,
+            EVICTION_PROCESSING_TOTAL,
+        ];
+        assert_eq!(
+            names,
+            [
+                "cluster_ready_state",
+                "cluster_sync_status_duration_seconds",
+                "eviction_queue_depth",
+                "eviction_kind_total",
+                "eviction_processing_latency_seconds",
+                "eviction_processing_total",
+            ]
+        );
+        for name in names {
+            assert!(!name.starts_with("karmada_"), "{name}");
+        }
+    }
+
+    /// F-68: label names and the values the table fixes.
+    #[test]
+    fn f68_labels_and_values() {
+        assert_eq!(
+            [
+                LABEL_MEMBER_CLUSTER,
+                LABEL_RESOURCE_KIND,
+                LABEL_NAME,
+                LABEL_RESULT
+            ],
+            ["member_cluster", "resource_kind", "name", "result"]
+        );
+        assert_eq!(
+            [QUEUE_BINDING_EVICTION, QUEUE_CLUSTER_BINDING_EVICTION],
+            ["binding-eviction", "cluster-binding-eviction"]
+        );
+        assert_eq!(
+            [
+                RESOURCE_KIND_RESOURCE_BINDING,
+                RESOURCE_KIND_CLUSTER_RESOURCE_BINDING
+            ],
+            ["ResourceBinding", "ClusterResourceBinding"]
+        );
+        assert_eq!([RESULT_SUCCESS, RESULT_ERROR], ["success", "error"]);
+    }
+
+    /// F-68: latency buckets are 1 ms · 2^k, k = 0 … 14; the last is 16.384 s.
+    #[test]
+    fn f68_latency_buckets() {
+        assert_eq!(EVICTION_PROCESSING_LATENCY_BUCKETS.len(), 15);
+        for (k, bucket) in EVICTION_PROCESSING_LATENCY_BUCKETS.iter().enumerate() {
+            let expected = 0.001 * 2f64.powi(k as i32);
+            assert_eq!(*bucket, expected, "bucket {k}");
+            assert_eq!(eviction_processing_latency_bucket(k as u32), expected);
+        }
+        assert_eq!(EVICTION_PROCESSING_LATENCY_BUCKETS[0], 0.001);
+        assert_eq!(EVICTION_PROCESSING_LATENCY_BUCKETS[10], 1.024);
+        assert_eq!(EVICTION_PROCESSING_LATENCY_BUCKETS[14], 16.384);
+        assert!(
+            EVICTION_PROCESSING_LATENCY_BUCKETS
+                .windows(2)
+                .all(|w| w[1] == 2.0 * w[0]),
+            "each bucket doubles the previous one"
+        );
+    }
+}

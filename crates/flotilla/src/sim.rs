@@ -58,7 +58,7 @@ pub fn run(args: &SimArgs) -> Result<Outcome> {
     }
     let wall = started.elapsed().as_secs_f64();
     println!(
-        "{} seed(s), {:.1} simulated hours in {wall:.2} s wall ({:.1} simulated hours per wall second)",
+        "{} seed(s), {:.2} simulated hours in {wall:.2} s wall ({:.3} simulated hours per wall second)",
         args.seeds.max(1),
         simulated_s as f64 / 3600.0,
         simulated_s as f64 / 3600.0 / wall.max(1e-9)

@@ -27,24 +27,25 @@ pub fn generate(config: &SimConfig, rng: &mut Rng) -> World {
     let bindings = (0..config.bindings)
         .map(|i| binding(i, config, rng))
         .collect();
-    let mut world = World {
-        clusters,
-        bindings,
-        snapshot_stale: true,
-        ..Default::default()
-    };
-    world.cluster_names = world
-        .clusters
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.name().to_string(), i))
-        .collect();
-    world.schedule_dirty = (0..config.bindings).collect();
-    world
+    World::new(clusters, bindings)
 }
 
 fn cluster(i: usize, rng: &mut Rng) -> SimCluster {
     let name = format!("member-{i:03}");
+    let capacity_pods = rng.between(40, 200);
+    let probe_due_ms = rng.between(0, 9_999);
+    member(
+        &name,
+        &format!("region-{}", i % 3),
+        capacity_pods,
+        probe_due_ms,
+    )
+}
+
+/// A Push member cluster labelled `tier: prod`, Ready since time 0, serving apps/v1
+/// Deployments, with room for `capacity_pods` pods and its first probe at `probe_due_ms`.
+pub fn member(name: &str, region: &str, capacity_pods: i64, probe_due_ms: i64) -> SimCluster {
+    let name = name.to_string();
     let mut c = Cluster::new(
         &name,
         ClusterSpec {
@@ -54,13 +55,12 @@ fn cluster(i: usize, rng: &mut Rng) -> SimCluster {
                 namespace: "karmada-cluster".into(),
                 name: name.clone(),
             }),
-            region: format!("region-{}", i % 3),
+            region: region.to_string(),
             ..Default::default()
         },
     );
     c.metadata.labels = Some([("tier".to_string(), "prod".to_string())].into());
     c.metadata.generation = Some(1);
-    let capacity_pods = rng.between(40, 200);
     c.status = Some(ClusterStatus {
         kubernetes_version: "v1.32.4".into(),
         api_enablements: vec![ApiEnablement {
@@ -92,11 +92,17 @@ fn cluster(i: usize, rng: &mut Rng) -> SimCluster {
         object: c,
         member: Member::Up,
         capacity_pods,
-        probe_due_ms: rng.between(0, 9_999),
+        probe_due_ms,
     }
 }
 
-fn strategy(rng: &mut Rng) -> (Option<ReplicaSchedulingStrategy>, Vec<SpreadConstraint>) {
+/// Above this many clusters, Duplicated bindings spread over a few clusters, not all.
+const LARGE_FLEET: usize = 16;
+
+fn strategy(
+    rng: &mut Rng,
+    clusters: usize,
+) -> (Option<ReplicaSchedulingStrategy>, Vec<SpreadConstraint>) {
     let divided = |pref, weights| {
         Some(ReplicaSchedulingStrategy {
             replica_scheduling_type: ReplicaSchedulingType::Divided,
@@ -114,12 +120,18 @@ fn strategy(rng: &mut Rng) -> (Option<ReplicaSchedulingStrategy>, Vec<SpreadCons
     };
     match rng.below(5) {
         0 => (None, spread(1, 2)),
+        // Duplicated to every cluster when the fleet is small; to a few in a large fleet (a
+        // copy on each of 1,000 clusters is a DaemonSet-like special case, not the mix).
         1 => (
             Some(ReplicaSchedulingStrategy {
                 replica_scheduling_type: ReplicaSchedulingType::Duplicated,
                 ..Default::default()
             }),
-            vec![],
+            if clusters > LARGE_FLEET {
+                spread(1, 4)
+            } else {
+                vec![]
+            },
         ),
         2 => (divided(ReplicaDivisionPreference::Weighted, None), vec![]),
         3 => (
@@ -145,7 +157,7 @@ fn binding(i: usize, config: &SimConfig, rng: &mut Rng) -> SimBinding {
     } else {
         BindingKind::ResourceBinding
     };
-    let (replica_scheduling, mut spread_constraints) = strategy(rng);
+    let (replica_scheduling, mut spread_constraints) = strategy(rng, config.clusters);
     let directly = rng.chance(0.3);
     let preserve = directly && rng.chance(0.5);
     if preserve {
@@ -228,17 +240,7 @@ fn binding(i: usize, config: &SimConfig, rng: &mut Rng) -> SimBinding {
         format!("policy-{}", i % 7),
     )]));
     SimBinding {
-        kind,
-        object: b,
         never_healthy,
-        works: BTreeMap::new(),
-        zero_since_ms: None,
-        degraded_since_ms: None,
-        pacing_wait_ms: 0,
-        pacing_since_ms: None,
-        blocked_by_state: false,
-        hold_until_ms: 0,
-        last_target_failure_ms: 0,
-        collected: Vec::new(),
+        ..SimBinding::new(kind, b)
     }
 }

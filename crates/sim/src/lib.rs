@@ -27,6 +27,7 @@ pub mod world;
 use flotilla_api::kinds::ClusterTaintPolicy;
 use flotilla_api::types::{ClusterTaintPolicySpec, MatchCondition, PurgeMode, TaintSpec};
 use flotilla_core::failover::health::{DampingState, HealthConfig};
+use flotilla_core::failover::pacer::PacerError;
 use flotilla_core::failover::taint_manager::TaintManagerConfig;
 
 use crate::config::SimConfig;
@@ -97,11 +98,37 @@ impl Simulation {
             config.bindings,
             config.duration_s,
         );
+        Self::build(config, rng, world, faults, vec![evict_when_not_ready()])
+    }
+
+    /// A simulation of a world built by hand (scenario tests): these members and bindings (see
+    /// [`World::new`]), these faults (in time order) and these ClusterTaintPolicies. The
+    /// configuration's fleet size and fault mix are ignored; its seed still drives start-up
+    /// times, its switches and duration apply.
+    pub fn with_world(
+        config: SimConfig,
+        world: World,
+        mut faults: Vec<Timed>,
+        policies: Vec<ClusterTaintPolicy>,
+    ) -> Self {
+        faults.sort_by_key(|t| t.at_ms);
+        let rng = Rng::new(config.seed);
+        Self::build(config, rng, world, faults, policies)
+    }
+
+    fn build(
+        config: SimConfig,
+        rng: Rng,
+        world: World,
+        faults: Vec<Timed>,
+        policies: Vec<ClusterTaintPolicy>,
+    ) -> Self {
         let s = &config.switches;
+        let stateful_failover_injection = s.stateful_failover_injection;
         let clusters = ClusterControllers {
             damping: DampingState::new(),
             health: HealthConfig::default(),
-            policies: vec![evict_when_not_ready()],
+            policies,
             failover_gate: s.failover_gate,
         };
         let tm = TaintManagerConfig {
@@ -126,7 +153,7 @@ impl Simulation {
             clusters,
             scheduler,
             evictions,
-            dispatch: DispatchDriver::default(),
+            dispatch: DispatchDriver::new(stateful_failover_injection),
             recovery,
             checks,
             steps: 0,
@@ -153,11 +180,38 @@ impl Simulation {
 
     /// Runs to the configured duration (or the first violation) and reports.
     pub fn run(mut self) -> SimReport {
-        let end_ms = self.config.duration_s * 1000;
+        self.run_until_ms(self.config.duration_s * 1000);
+        self.report()
+    }
+
+    /// Steps until simulated time reaches `end_ms` or an invariant is violated.
+    pub fn run_until_ms(&mut self, end_ms: i64) {
         while self.world.now_ms < end_ms && self.world.violations.is_empty() {
             self.step();
         }
-        self.report()
+    }
+
+    /// Steps until `done` holds for the world (checked after each step), simulated time reaches
+    /// `limit_ms` or an invariant is violated; returns whether `done` held.
+    pub fn run_until(&mut self, limit_ms: i64, mut done: impl FnMut(&World) -> bool) -> bool {
+        while self.world.now_ms < limit_ms && self.world.violations.is_empty() {
+            self.step();
+            if done(&self.world) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Times (simulated ms) of every cluster eviction written, in order.
+    pub fn eviction_times_ms(&self) -> &[i64] {
+        &self.evictions.evictions
+    }
+
+    /// Changes `--resource-eviction-rate` while running (FD-11: the rate is changeable at run
+    /// time; tokens already granted stay granted).
+    pub fn set_eviction_rate(&mut self, rate_per_s: f64) -> Result<(), PacerError> {
+        self.evictions.set_rate(rate_per_s)
     }
 
     /// The report so far.

@@ -104,6 +104,26 @@ pub struct SimBinding {
     pub last_target_failure_ms: i64,
 }
 
+impl SimBinding {
+    /// A binding not yet scheduled or dispatched, whose workload becomes healthy.
+    pub fn new(kind: BindingKind, object: ResourceBinding) -> Self {
+        SimBinding {
+            kind,
+            object,
+            never_healthy: false,
+            works: BTreeMap::new(),
+            zero_since_ms: None,
+            degraded_since_ms: None,
+            pacing_wait_ms: 0,
+            pacing_since_ms: None,
+            blocked_by_state: false,
+            hold_until_ms: 0,
+            collected: Vec::new(),
+            last_target_failure_ms: 0,
+        }
+    }
+}
+
 /// A recorded event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recorded {
@@ -138,9 +158,46 @@ pub struct World {
     pub violations: Vec<String>,
     /// Cluster index by name (the set of clusters never changes during a run).
     pub cluster_names: std::collections::HashMap<String, usize>,
+    /// Bindings whose `spec.clusters` names each cluster, by cluster index: the informer index
+    /// the taint manager's cluster pass lists through (kept by [`World::write_spec`]).
+    pub targeting: Vec<BTreeSet<usize>>,
 }
 
 impl World {
+    /// A world at time 0 with these members and bindings, every binding waiting for the
+    /// scheduler and the indexes built.
+    pub fn new(clusters: Vec<SimCluster>, bindings: Vec<SimBinding>) -> Self {
+        let cluster_names = clusters
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name().to_string(), i))
+            .collect();
+        let mut world = World {
+            schedule_dirty: (0..bindings.len()).collect(),
+            targeting: vec![BTreeSet::new(); clusters.len()],
+            clusters,
+            bindings,
+            snapshot_stale: true,
+            cluster_names,
+            ..Default::default()
+        };
+        for i in 0..world.bindings.len() {
+            let names: Vec<String> = world.bindings[i]
+                .object
+                .spec
+                .clusters
+                .iter()
+                .map(|t| t.name.clone())
+                .collect();
+            for name in names {
+                if let Some(c) = world.cluster_index(&name) {
+                    world.targeting[c].insert(i);
+                }
+            }
+        }
+        world
+    }
+
     /// The current time as an API time.
     pub fn now(&self) -> Time {
         time_of(self.now_ms)
@@ -187,10 +244,10 @@ impl World {
                 "invariant 7 at {at} ms: {name} lost {removed:?} from spec.clusters without a condition or event"
             ));
         }
-        let binding = &mut self.bindings[index];
-        if binding.object.spec.clusters != spec.clusters {
-            binding.last_target_failure_ms = binding.last_target_failure_ms.max(self.now_ms);
+        if self.bindings[index].object.spec.clusters != spec.clusters {
+            self.retarget(index, &spec);
         }
+        let binding = &mut self.bindings[index];
         binding.object.spec = spec;
         binding.object.metadata.generation =
             Some(binding.object.metadata.generation.unwrap_or(1) + 1);
@@ -200,6 +257,26 @@ impl World {
         self.schedule_dirty.insert(index);
         self.dispatch_dirty.insert(index);
         self.status_dirty.insert(index);
+    }
+}
+
+impl World {
+    /// Moves binding `index` in the `targeting` index from its current targets to `spec`'s, and
+    /// restarts its outage allowance (its placement changed).
+    fn retarget(&mut self, index: usize, spec: &flotilla_api::types::ResourceBindingSpec) {
+        let now = self.now_ms;
+        let binding = &mut self.bindings[index];
+        binding.last_target_failure_ms = binding.last_target_failure_ms.max(now);
+        for t in &binding.object.spec.clusters {
+            if let Some(&c) = self.cluster_names.get(&t.name) {
+                self.targeting[c].remove(&index);
+            }
+        }
+        for t in &spec.clusters {
+            if let Some(&c) = self.cluster_names.get(&t.name) {
+                self.targeting[c].insert(index);
+            }
+        }
     }
 }
 

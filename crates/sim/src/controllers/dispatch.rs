@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use flotilla_api::constants::conditions;
 use flotilla_api::types::{AggregatedStatusItem, PurgeMode, ResourceHealth, find_condition};
 use flotilla_core::failover::dispatch::{DISPATCH_HOLD_RECHECK_S, ExistingWork, plan_works};
+use flotilla_core::failover::state::{InjectionDecision, injection_decision};
 use serde_json::json;
 
 use crate::rng::Rng;
@@ -29,9 +30,19 @@ pub struct DispatchDriver {
     terminating: BTreeSet<(usize, String)>,
     /// Whether any Work was created or removed this step (capacity changed).
     pub capacity_changed: bool,
+    /// Gate `StatefulFailoverInjection` (F-46).
+    pub stateful_failover_injection: bool,
 }
 
 impl DispatchDriver {
+    /// A binding controller with gate `StatefulFailoverInjection` as given.
+    pub fn new(stateful_failover_injection: bool) -> Self {
+        DispatchDriver {
+            stateful_failover_injection,
+            ..Default::default()
+        }
+    }
+
     /// Syncs dirty and re-checked bindings, then advances members and collects status.
     pub fn step(&mut self, world: &mut World, rng: &mut Rng) {
         self.capacity_changed = false;
@@ -88,6 +99,7 @@ impl DispatchDriver {
         for cluster in plan.apply {
             let replicas = targets.get(&cluster).copied().unwrap_or(0);
             self.apply_work(world, i, &cluster, replicas, rng);
+            self.inject_state(world, i, &cluster);
         }
         world.status_dirty.insert(i);
     }
@@ -160,6 +172,24 @@ impl DispatchDriver {
         }
     }
 
+    /// F-46/F-47: the Work's manifest carries the preserved labels exactly while the decision
+    /// says so; a sync after the task is gone regenerates it without them (and the member
+    /// object loses them, as they are managed labels).
+    fn inject_state(&self, world: &mut World, i: usize, cluster: &str) {
+        let binding = &mut world.bindings[i];
+        let labels = match injection_decision(
+            &binding.object.spec,
+            cluster,
+            self.stateful_failover_injection,
+        ) {
+            InjectionDecision::Inject(state) => state.clone(),
+            InjectionDecision::Skip(_) => Default::default(),
+        };
+        if let Some(work) = binding.works.get_mut(cluster) {
+            work.injected = labels;
+        }
+    }
+
     /// Members: copies become healthy, deletions complete where the member is Ready and answers.
     fn advance_members(&mut self, world: &mut World) {
         let due: Vec<i64> = self
@@ -208,15 +238,12 @@ fn deletion_completes(world: &World, cluster: &str) -> bool {
 /// member last reported it (frozen while the member does not answer). Returns true if it changed.
 pub fn collect_status(world: &mut World, i: usize) -> bool {
     let now = world.now_ms;
-    let up: Vec<bool> = world
-        .clusters
-        .iter()
-        .map(|c| c.member == Member::Up)
-        .collect();
+    let clusters = &world.clusters;
+    let up = |c: usize| clusters.get(c).is_some_and(|c| c.member == Member::Up);
     let binding = &mut world.bindings[i];
     let mut seen = Vec::with_capacity(binding.works.len());
     for work in binding.works.values_mut() {
-        if up.get(work.cluster).copied().unwrap_or(false) {
+        if up(work.cluster) {
             work.reported_healthy = work.healthy_at_ms.is_some_and(|t| t <= now);
         }
         if !work.terminating {

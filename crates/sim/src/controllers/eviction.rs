@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use flotilla_core::failover::eviction::graceful_evict_cluster;
 use flotilla_core::failover::pacer::{
-    Acquire, EvictionPacer, EvictionRate, RetryBackoff, RetryTracker,
+    Acquire, EvictionPacer, EvictionRate, PacerError, RetryBackoff, RetryTracker,
 };
 use flotilla_core::failover::taint_manager::{
     BindingView, EvictionKey, Observed, Process, TaintManagerConfig, When, cluster_pass,
@@ -88,6 +88,13 @@ impl EvictionDriver {
         }
     }
 
+    /// Changes the rate at run time (FD-11); invariant 4 then checks against the new rate.
+    pub fn set_rate(&mut self, rate_per_s: f64) -> Result<(), PacerError> {
+        self.pacer.set_rate(EvictionRate::new(rate_per_s)?);
+        self.rate_per_s = rate_per_s;
+        Ok(())
+    }
+
     /// Cluster passes for changed or due clusters, then the queue up to the end of the step.
     pub fn step(&mut self, world: &mut World, changed_clusters: &[usize], tick_ms: i64) {
         if !self.registered {
@@ -108,10 +115,13 @@ impl EvictionDriver {
     fn cluster_pass(&mut self, world: &mut World, c: usize) {
         let now = world.now();
         let cluster = &world.clusters[c].object;
-        let views = world.bindings.iter().map(|b| BindingView {
-            kind: b.kind,
-            meta: &b.object.metadata,
-            spec: &b.object.spec,
+        let views = world.targeting[c].iter().map(|&i| {
+            let b = &world.bindings[i];
+            BindingView {
+                kind: b.kind,
+                meta: &b.object.metadata,
+                spec: &b.object.spec,
+            }
         });
         let plan = cluster_pass(&self.config, cluster, views, &now);
         match plan.resync_after_s {

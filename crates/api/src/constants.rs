@@ -369,6 +369,64 @@ pub const DEFAULT_SCHEDULER: &str = "default-scheduler";
 mod tests {
     use super::metrics::*;
 
+    /// F-66: condition types and reasons, spelled as Karmada writes them.
+    #[test]
+    fn f66_condition_spellings() {
+        use super::conditions::*;
+        let cluster_ready = [
+            (REASON_CLUSTER_READY, "ClusterReady"),
+            (REASON_CLUSTER_NOT_READY, "ClusterNotReady"),
+            (REASON_CLUSTER_NOT_REACHABLE, "ClusterNotReachable"),
+            (REASON_STATUS_COLLECTION_FAILED, "StatusCollectionFailed"),
+            (REASON_CLUSTER_STATUS_UNKNOWN, "ClusterStatusUnknown"),
+            (
+                REASON_CLUSTER_STATUS_NEVER_UPDATED,
+                "ClusterStatusNeverUpdated",
+            ),
+        ];
+        let scheduled = [
+            (REASON_SUCCESS, "Success"),
+            (REASON_NO_CLUSTER_FIT, "NoClusterFit"),
+            (REASON_UNSCHEDULABLE, "Unschedulable"),
+            (REASON_QUOTA_EXCEEDED, "QuotaExceeded"),
+            (REASON_SCHEDULER_ERROR, "SchedulerError"),
+        ];
+        let types = [
+            (READY, "Ready"),
+            (COMPLETE_API_ENABLEMENTS, "CompleteAPIEnablements"),
+            (SCHEDULED, "Scheduled"),
+            (FULLY_APPLIED, "FullyApplied"),
+            (APPLIED, "Applied"),
+        ];
+        for (constant, spelled) in cluster_ready.into_iter().chain(scheduled).chain(types) {
+            assert_eq!(constant, spelled);
+        }
+    }
+
+    /// F-67: the failover events, spelled as Karmada emits them.
+    #[test]
+    fn f67_event_spellings() {
+        use super::events::*;
+        for (constant, spelled) in [
+            (TAINT_CLUSTER_SUCCEED, "TaintClusterSucceed"),
+            (TAINT_CLUSTER_FAILED, "TaintClusterFailed"),
+            (
+                EVICT_WORKLOAD_FROM_CLUSTER_SUCCEED,
+                "EvictWorkloadFromClusterSucceed",
+            ),
+            (
+                EVICT_WORKLOAD_FROM_CLUSTER_FAILED,
+                "EvictWorkloadFromClusterFailed",
+            ),
+            (SCHEDULE_BINDING_SUCCEED, "ScheduleBindingSucceed"),
+            (SCHEDULE_BINDING_FAILED, "ScheduleBindingFailed"),
+            (SYNC_SUCCEED, "SyncSucceed"),
+            (SYNC_FAILED, "SyncFailed"),
+        ] {
+            assert_eq!(constant, spelled);
+        }
+    }
+
     /// F-68: the metric names as registered, without the `karmada_` prefix (§12.1 #5).
     #[test]
     fn f68_metric_names() {

@@ -50,8 +50,9 @@ pub fn run(args: &SimArgs) -> Result<Outcome> {
         }
         if !report.violations.is_empty() {
             eprintln!(
-                "violation with seed {seed} at step {}: replay with `flotilla sim --seed {seed} ...`",
-                report.steps
+                "violation with seed {seed} at step {}: replay with `{}`",
+                report.steps,
+                replay_command(args, seed)
             );
             return Ok(Outcome::Negative);
         }
@@ -64,4 +65,25 @@ pub fn run(args: &SimArgs) -> Result<Outcome> {
         simulated_s as f64 / 3600.0 / wall.max(1e-9)
     );
     Ok(Outcome::Success)
+}
+
+/// The command that replays one seed of this run.
+fn replay_command(args: &SimArgs, seed: u64) -> String {
+    let mut command = format!(
+        "flotilla sim --seed {seed} --clusters {} --bindings {} --duration {} --faults {} --resource-eviction-rate {}",
+        args.clusters, args.bindings, args.duration, args.faults, args.resource_eviction_rate
+    );
+    for (on, flag) in [
+        (args.failover_gate_off, " --failover-gate-off"),
+        (args.no_eviction, " --no-eviction"),
+        (
+            args.failover_partial_placement,
+            " --failover-partial-placement",
+        ),
+    ] {
+        if on {
+            command.push_str(flag);
+        }
+    }
+    command
 }

@@ -1,4 +1,4 @@
-//! End-to-end tests of the `flotilla` binary's offline commands: `validate` and `crds`.
+//! End-to-end tests of the `flotilla` binary's offline commands: `validate`, `crds`, `schedule` and `sim`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -372,4 +372,98 @@ fn schedule_reports_each_cluster_when_nothing_fits() {
         "{err}"
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The output of `flotilla sim` without its last line (wall-clock figures).
+fn without_wall_time(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[..lines.len().saturating_sub(1)].join("\n")
+}
+
+#[test]
+fn sim_runs_replays_and_summarises() {
+    let args = ["sim", "--seed", "4", "--duration", "20m"];
+    let first = flotilla(&args, None);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let text = stdout(&first);
+    assert!(
+        text.starts_with("seed 4: 1200 steps, 1200 s simulated, "),
+        "{text}"
+    );
+    assert!(text.contains("  violations: none\n"), "{text}");
+    assert!(text.contains("time to recover: n="), "{text}");
+    assert!(text.contains("simulated hours per wall second"), "{text}");
+    let second = flotilla(&args, None);
+    assert_eq!(
+        without_wall_time(&text),
+        without_wall_time(&stdout(&second))
+    );
+    let other = flotilla(&["sim", "--seed", "5", "--duration", "20m"], None);
+    assert_ne!(without_wall_time(&text), without_wall_time(&stdout(&other)));
+}
+
+#[test]
+fn sim_quiet_prints_one_line_per_seed() {
+    let out = flotilla(
+        &[
+            "sim",
+            "--seed",
+            "7",
+            "--seeds",
+            "3",
+            "--duration",
+            "10m",
+            "-q",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    for (line, seed) in lines[..3].iter().zip(7..) {
+        assert!(line.starts_with(&format!("seed {seed}: ok (")), "{text}");
+    }
+    assert!(
+        lines[3].starts_with("3 seed(s), 0.50 simulated hours in "),
+        "{text}"
+    );
+}
+
+#[test]
+fn sim_switched_off_never_evicts() {
+    for flag in ["--failover-gate-off", "--no-eviction"] {
+        let out = flotilla(&["sim", "--seed", "2", "--duration", "30m", flag], None);
+        assert_eq!(out.status.code(), Some(0), "{flag}: {}", stderr(&out));
+        assert!(
+            stdout(&out).contains("  evictions 0 (application "),
+            "{flag}: {}",
+            stdout(&out)
+        );
+    }
+}
+
+#[test]
+fn sim_rejects_bad_arguments_with_reasons() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["sim", "--faults", "lightning"],
+            "unknown fault \"lightning\"",
+        ),
+        (&["sim", "--duration", "soon"], "\"soon\" is not a duration"),
+        (
+            &["sim", "--resource-eviction-rate=-1"],
+            "--resource-eviction-rate must be a number >= 0",
+        ),
+        (&["sim", "--clusters", "many"], "invalid value 'many'"),
+    ];
+    for (args, reason) in cases {
+        let out = flotilla(args, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(reason), "{args:?}: {}", stderr(&out));
+    }
 }

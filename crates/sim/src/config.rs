@@ -89,7 +89,9 @@ pub struct Switches {
 }
 
 impl Default for Switches {
-    /// The playground's switches: failover on (FD-1).
+    /// The playground's failover switches on (FD-1), plus gate `StatefulFailoverInjection` (off
+    /// in Karmada and in the playground) so that simulations exercise state injection (F-46);
+    /// the CI seeds also run with it off.
     fn default() -> Self {
         Switches {
             failover_gate: true,

@@ -203,6 +203,13 @@ impl Simulation {
         false
     }
 
+    /// Checks invariants 1 and 2 on every binding now, without stepping (they otherwise run
+    /// after each step on the bindings that changed or are degraded).
+    pub fn check_all(&mut self) {
+        let all = (0..self.world.bindings.len()).collect();
+        self.checks.after_step(&mut self.world, all);
+    }
+
     /// Times (simulated ms) of every cluster eviction written, in order.
     pub fn eviction_times_ms(&self) -> &[i64] {
         &self.evictions.evictions

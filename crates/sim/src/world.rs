@@ -1,7 +1,7 @@
 //! The simulated world: member clusters with their health and capacity, the control plane's
 //! objects (Clusters, bindings, Works), simulated time, and the event log. Writes to bindings go
 //! through one function that bumps the generation like the API server and checks that no
-//! placement is removed silently (invariant 7).
+//! placement is removed silently (invariant 7: every removal comes with an event).
 //!
 //! Owns: state and its bookkeeping. Must not: make failover or scheduling decisions (those are
 //! `flotilla-core` calls in `controllers`).
@@ -241,7 +241,7 @@ impl World {
         if !removed.is_empty() && events.is_empty() {
             let at = self.now_ms;
             self.violations.push(format!(
-                "invariant 7 at {at} ms: {name} lost {removed:?} from spec.clusters without a condition or event"
+                "invariant 7 at {at} ms: {name} lost {removed:?} from spec.clusters without an event"
             ));
         }
         if self.bindings[index].object.spec.clusters != spec.clusters {

@@ -336,6 +336,7 @@ mod tests {
         );
     }
 
+    /// F-8 (Lease `karmada-cluster/<cluster>`, 40 s, renewed every 40 × 0.25 = 10 s) with the
     /// FD-3 regression: the agent renews its Lease from start, so a Pull member that is never
     /// healthy stays `False` and never flips to `Unknown`.
     #[test]

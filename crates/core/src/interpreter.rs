@@ -1,7 +1,10 @@
 //! The resource interpreter for built-in workload kinds: desired replicas and per-replica
 //! requirements of a resource template (scheduling.md S-26).
 //!
-//! Owns: reading `spec.replicas` and pod templates. Must not: know about policies or clusters.
+//! Owns: reading `spec.replicas` and pod templates; the health rules for member copies live in
+//! [`health`] (failover.md F-38). Must not: know about policies or clusters.
+
+pub mod health;
 
 use std::collections::BTreeMap;
 

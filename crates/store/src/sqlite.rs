@@ -1,0 +1,1 @@
+//! The SQLite backend (embedded default). Being written.

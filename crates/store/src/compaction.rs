@@ -105,10 +105,22 @@ mod tests {
         let mut s = CompactionSchedule::new(CompactionPolicy::default());
         assert_eq!(s.observe(0, 5_000), None, "nothing is old enough yet");
         assert_eq!(s.observe(120, 6_000), None, "still nothing 300 s old");
-        assert_eq!(s.observe(300, 9_000), Some(5_000), "the revision seen at 0 s");
-        assert_eq!(s.observe(600, 9_500), Some(8_500), "9,000 capped 1,000 below current");
+        assert_eq!(
+            s.observe(300, 9_000),
+            Some(5_000),
+            "the revision seen at 0 s"
+        );
+        assert_eq!(
+            s.observe(600, 9_500),
+            Some(8_500),
+            "9,000 capped 1,000 below current"
+        );
         assert_eq!(s.observe(900, 9_600), Some(8_600));
-        assert_eq!(s.observe(1_200, 9_600), None, "no write since: nothing new to compact");
+        assert_eq!(
+            s.observe(1_200, 9_600),
+            None,
+            "no write since: nothing new to compact"
+        );
         assert_eq!(s.observe(1_500, 20_000), Some(9_600));
     }
 }

@@ -117,11 +117,23 @@ mod tests {
             ("", "must not be empty"),
             ("core/configmaps/a", "must start with '/'"),
             ("/core/configmaps/", "must not end with '/'"),
-            ("/core/configmaps", "must have at least three segments: /<group>/<resource>/<name>"),
+            (
+                "/core/configmaps",
+                "must have at least three segments: /<group>/<resource>/<name>",
+            ),
             ("/core//a/b", "must not contain an empty segment ('//')"),
-            ("/core/configmaps/../b", "must not contain '.' or '..' segments"),
-            ("/core/configmaps/a\nb", "must not contain control characters"),
-            ("/core/configmaps/a\0b", "must not contain control characters"),
+            (
+                "/core/configmaps/../b",
+                "must not contain '.' or '..' segments",
+            ),
+            (
+                "/core/configmaps/a\nb",
+                "must not contain control characters",
+            ),
+            (
+                "/core/configmaps/a\0b",
+                "must not contain control characters",
+            ),
         ];
         for (key, reason) in cases {
             match validate_key(key) {
@@ -141,7 +153,12 @@ mod tests {
 
     #[test]
     fn prefixes_and_values() {
-        for ok in ["/", "/core/", "/apps/deployments/", "/apps/deployments/demo/"] {
+        for ok in [
+            "/",
+            "/core/",
+            "/apps/deployments/",
+            "/apps/deployments/demo/",
+        ] {
             assert_eq!(validate_prefix(ok), Ok(()), "{ok}");
         }
         for bad in ["", "/apps/deployments", "apps/", "/apps//"] {

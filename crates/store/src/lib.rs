@@ -29,8 +29,8 @@ use std::pin::Pin;
 
 pub use error::StoreError;
 pub use types::{
-    Event, EventKind, GetResult, KeyValue, ListOptions, ListResult, ReadAt, Revision,
-    MAX_VALUE_BYTES,
+    Event, EventKind, GetResult, KeyValue, ListOptions, ListResult, MAX_VALUE_BYTES, ReadAt,
+    Revision,
 };
 pub use watch::{Watch, WatchMessage};
 
@@ -74,8 +74,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<(Revision, KeyValue)>>;
 
     /// Key-ordered pairs under `prefix` at a revision, paginated (see [`ListOptions`]).
-    fn list<'a>(&'a self, prefix: &'a str, options: ListOptions)
-    -> BoxFuture<'a, Result<ListResult>>;
+    fn list<'a>(
+        &'a self,
+        prefix: &'a str,
+        options: ListOptions,
+    ) -> BoxFuture<'a, Result<ListResult>>;
 
     /// Every commit under `prefix` with a revision above `after`, in order, without gaps, then
     /// live; with periodic progress notifications. [`StoreError::Compacted`] if `after` is

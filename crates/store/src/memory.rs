@@ -13,7 +13,9 @@ use tokio::sync::broadcast;
 
 use crate::error::StoreError;
 use crate::key::{validate_key, validate_prefix, validate_value};
-use crate::types::{Event, EventKind, GetResult, KeyValue, ListOptions, ListResult, ReadAt, Revision};
+use crate::types::{
+    Event, EventKind, GetResult, KeyValue, ListOptions, ListResult, ReadAt, Revision,
+};
 use crate::watch::{
     BROADCAST_CAPACITY_EVENTS, DEFAULT_PROGRESS_INTERVAL_MS, EventSource, Watch, spawn_watch,
 };
@@ -116,7 +118,11 @@ impl State {
             // every later one.
             let newest_old = versions.iter().rposition(|v| v.revision <= target);
             if let Some(i) = newest_old {
-                let keep_from = if versions[i].value.is_some() { i } else { i + 1 };
+                let keep_from = if versions[i].value.is_some() {
+                    i
+                } else {
+                    i + 1
+                };
                 versions.drain(..keep_from);
             }
             !versions.is_empty()

@@ -1,0 +1,1 @@
+//! The etcd backend (cargo feature `etcd`). Being written.

@@ -194,10 +194,10 @@ impl Watcher {
     /// been sent (the broadcast may still hold some: then catch up from history first).
     async fn progress(&mut self) -> Result<Result<(), Gone>> {
         let current = self.source.current_revision().await?;
-        if current > self.sent {
-            if let Err(gone) = self.replay().await? {
-                return Ok(Err(gone));
-            }
+        if current > self.sent
+            && let Err(gone) = self.replay().await?
+        {
+            return Ok(Err(gone));
         }
         let at = current.max(self.sent);
         if self.tx.send(Ok(WatchMessage::Progress(at))).await.is_err() {

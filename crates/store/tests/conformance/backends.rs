@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use flotilla_store::Store;
 use flotilla_store::memory::MemoryStore;
+use flotilla_store::sqlite::{SqliteOptions, SqliteStore};
 
 /// Progress interval configured for the stores under test.
 pub const TEST_PROGRESS_INTERVAL_MS: u64 = 200;
@@ -14,6 +15,13 @@ pub const TEST_PROGRESS_INTERVAL_MS: u64 = 200;
 pub enum Backend {
     /// In-process.
     Memory(MemoryStore),
+    /// SQLite in a temporary directory.
+    Sqlite {
+        /// The data directory (removed when the test ends).
+        dir: tempfile::TempDir,
+        /// The open store (`None` while restarting).
+        store: Option<Arc<SqliteStore>>,
+    },
 }
 
 impl Backend {
@@ -24,17 +32,45 @@ impl Backend {
         )))
     }
 
+    /// A SQLite store in a new temporary directory.
+    pub fn sqlite() -> Option<Backend> {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let store = open_sqlite(dir.path());
+        Some(Backend::Sqlite {
+            dir,
+            store: Some(store),
+        })
+    }
+
     /// The store under test.
     pub async fn store(&mut self) -> Arc<dyn Store> {
         match self {
             Backend::Memory(m) => Arc::new(m.clone()),
+            Backend::Sqlite { store, .. } => store.clone().expect("open"),
         }
     }
 
-    /// Closes the store and opens it again on the same data (a process restart).
+    /// Closes the store and opens it again on the same data (a process restart). The caller has
+    /// dropped its handles.
     pub async fn restart(&mut self) -> Arc<dyn Store> {
         match self {
             Backend::Memory(_) => panic!("the in-memory store does not survive a restart"),
+            Backend::Sqlite { dir, store } => {
+                let old = store.take().expect("open");
+                assert_eq!(Arc::strong_count(&old), 1, "a handle outlives the restart");
+                drop(old);
+                let reopened = open_sqlite(dir.path());
+                *store = Some(reopened.clone());
+                reopened
+            }
         }
     }
+}
+
+fn open_sqlite(dir: &std::path::Path) -> Arc<SqliteStore> {
+    let options = SqliteOptions {
+        progress_interval: Duration::from_millis(TEST_PROGRESS_INTERVAL_MS),
+        ..Default::default()
+    };
+    Arc::new(SqliteStore::open_with(dir, options).expect("open the SQLite store"))
 }

@@ -41,3 +41,4 @@ macro_rules! conformance {
 }
 
 conformance!(memory, backends::Backend::memory(), restart: no);
+conformance!(sqlite, backends::Backend::sqlite(), restart: yes);

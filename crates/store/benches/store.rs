@@ -133,7 +133,10 @@ async fn lists(store: &Arc<dyn Store>, n: usize) -> (Duration, Duration, Duratio
         ..Default::default()
     };
     loop {
-        let page = store.list("/bench/list/", options.clone()).await.expect("page");
+        let page = store
+            .list("/bench/list/", options.clone())
+            .await
+            .expect("page");
         seen += page.items.len();
         if !page.more {
             break;
@@ -156,7 +159,10 @@ async fn lists(store: &Arc<dyn Store>, n: usize) -> (Duration, Duration, Duratio
     };
     let mut seen = 0;
     loop {
-        let page = store.list("/bench/list/", options.clone()).await.expect("page");
+        let page = store
+            .list("/bench/list/", options.clone())
+            .await
+            .expect("page");
         seen += page.items.len();
         if !page.more {
             break;
@@ -221,7 +227,9 @@ async fn run(name: &str, store: Arc<dyn Store>, objects: usize, writes: usize) {
     let (whole, paged, paged_old, n) = lists(&store, objects).await;
     let latencies = fanout(&store).await;
     println!("{name}");
-    println!("  durable writes, 1 writer      {seq:>10.0} writes/s ({writes} creates of {OBJECT_BYTES} B)");
+    println!(
+        "  durable writes, 1 writer      {seq:>10.0} writes/s ({writes} creates of {OBJECT_BYTES} B)"
+    );
     println!(
         "  durable writes, {PARALLEL_WRITERS} writers    {par:>10.0} writes/s ({} creates)",
         writes * 4

@@ -12,30 +12,61 @@ use std::time::{Duration, Instant};
 
 use flotilla_store::{ListOptions, Revision, Store, WatchMessage};
 
+#[cfg(feature = "etcd")]
+#[path = "../tests/support/etcd_server.rs"]
+mod etcd_server;
+
 /// A backend under measurement; dropping it stops what it started.
 struct Bench {
     name: String,
     store: Arc<dyn Store>,
     /// The data directory, removed on drop.
     _dir: Option<tempfile::TempDir>,
+    /// The etcd process, stopped on drop.
+    #[cfg(feature = "etcd")]
+    _etcd: Option<etcd_server::EtcdServer>,
 }
 
 /// Every backend this build and machine have.
 async fn available() -> Vec<Bench> {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let sqlite = flotilla_store::sqlite::SqliteStore::open(dir.path()).expect("open SQLite");
-    vec![
+    let mut benches = vec![
         Bench {
             name: "memory (reference, not durable)".into(),
             store: Arc::new(flotilla_store::memory::MemoryStore::new()),
             _dir: None,
+            #[cfg(feature = "etcd")]
+            _etcd: None,
         },
         Bench {
             name: format!("sqlite (WAL, synchronous=FULL, {})", dir.path().display()),
             store: Arc::new(sqlite),
             _dir: Some(dir),
+            #[cfg(feature = "etcd")]
+            _etcd: None,
         },
-    ]
+    ];
+    #[cfg(feature = "etcd")]
+    if let Some(server) = etcd_server::EtcdServer::start_or_skip("store benchmark") {
+        let options = flotilla_store::etcd::EtcdOptions {
+            key_prefix: "/flotilla".into(),
+            ..Default::default()
+        };
+        let store = flotilla_store::etcd::EtcdStore::connect(&server.endpoints(), options)
+            .await
+            .expect("connect to etcd");
+        benches.push(Bench {
+            name: format!(
+                "etcd (one member, loopback, data in {})",
+                server.data_dir().display()
+            ),
+            store: Arc::new(store),
+            _dir: None,
+            _etcd: Some(server),
+        });
+    }
+    benches
 }
 
 /// Bytes per stored object (a typical small Kubernetes object).

@@ -1,9 +1,9 @@
 //! The SQLite backend (the embedded default, kube-api.md §18.4): one database file
 //! (`flotilla.db`, WAL, `synchronous=FULL`) in a data directory.
 //!
-//! - Writes go over a bounded queue to one writer thread ([`writer`]) that commits them in
+//! - Writes go over a bounded queue to one writer thread (`writer`) that commits them in
 //!   groups, one revision per mutation, and publishes each commit after COMMIT succeeded.
-//! - Reads run on pooled query-only connections on `spawn_blocking` ([`reads`]); each read is
+//! - Reads run on pooled query-only connections on `spawn_blocking` (`reads`); each read is
 //!   one snapshot.
 //! - Watches are the shared in-process fan-out ([`crate::watch`]) over the commit broadcast and
 //!   the history log; [`Store::current_revision`] only reports revisions already readable from

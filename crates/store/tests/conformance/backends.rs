@@ -8,6 +8,10 @@ use flotilla_store::Store;
 use flotilla_store::memory::MemoryStore;
 use flotilla_store::sqlite::{SqliteOptions, SqliteStore};
 
+#[cfg(feature = "etcd")]
+#[path = "../support/etcd_server.rs"]
+mod etcd_server;
+
 /// Progress interval configured for the stores under test.
 pub const TEST_PROGRESS_INTERVAL_MS: u64 = 200;
 
@@ -21,6 +25,14 @@ pub enum Backend {
         dir: tempfile::TempDir,
         /// The open store (`None` while restarting).
         store: Option<Arc<SqliteStore>>,
+    },
+    /// A real etcd process started for the test, on loopback.
+    #[cfg(feature = "etcd")]
+    Etcd {
+        /// The etcd process (stopped when the test ends).
+        server: etcd_server::EtcdServer,
+        /// The connected store (`None` while restarting).
+        store: Option<Arc<flotilla_store::etcd::EtcdStore>>,
     },
 }
 
@@ -42,11 +54,29 @@ impl Backend {
         })
     }
 
+    /// A store on a fresh etcd process (`None`, after saying so, when etcd is not installed and
+    /// `CI` is not `true`; with `CI=true` a missing etcd fails the test).
+    #[cfg(feature = "etcd")]
+    pub fn etcd(test: &str) -> Option<Backend> {
+        let server = etcd_server::EtcdServer::start_or_skip(test)?;
+        Some(Backend::Etcd {
+            server,
+            store: None,
+        })
+    }
+
     /// The store under test.
     pub async fn store(&mut self) -> Arc<dyn Store> {
         match self {
             Backend::Memory(m) => Arc::new(m.clone()),
             Backend::Sqlite { store, .. } => store.clone().expect("open"),
+            #[cfg(feature = "etcd")]
+            Backend::Etcd { server, store } => {
+                if store.is_none() {
+                    *store = Some(connect_etcd(server).await);
+                }
+                store.clone().expect("connected")
+            }
         }
     }
 
@@ -63,6 +93,15 @@ impl Backend {
                 *store = Some(reopened.clone());
                 reopened
             }
+            #[cfg(feature = "etcd")]
+            Backend::Etcd { server, store } => {
+                drop(store.take());
+                server.stop();
+                server.start_again();
+                let reconnected = connect_etcd(server).await;
+                *store = Some(reconnected.clone());
+                reconnected
+            }
         }
     }
 }
@@ -73,4 +112,17 @@ fn open_sqlite(dir: &std::path::Path) -> Arc<SqliteStore> {
         ..Default::default()
     };
     Arc::new(SqliteStore::open_with(dir, options).expect("open the SQLite store"))
+}
+
+#[cfg(feature = "etcd")]
+async fn connect_etcd(server: &etcd_server::EtcdServer) -> Arc<flotilla_store::etcd::EtcdStore> {
+    let options = flotilla_store::etcd::EtcdOptions {
+        key_prefix: "/flotilla".into(),
+        progress_interval: Duration::from_millis(TEST_PROGRESS_INTERVAL_MS),
+        ..Default::default()
+    };
+    let store = flotilla_store::etcd::EtcdStore::connect(&server.endpoints(), options)
+        .await
+        .expect("connect to etcd");
+    Arc::new(store)
 }

@@ -42,3 +42,5 @@ macro_rules! conformance {
 
 conformance!(memory, backends::Backend::memory(), restart: no);
 conformance!(sqlite, backends::Backend::sqlite(), restart: yes);
+#[cfg(feature = "etcd")]
+conformance!(etcd, backends::Backend::etcd(module_path!()), restart: yes);

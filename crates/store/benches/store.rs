@@ -31,6 +31,7 @@ struct Bench {
 async fn available() -> Vec<Bench> {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let sqlite = flotilla_store::sqlite::SqliteStore::open(dir.path()).expect("open SQLite");
+    #[cfg_attr(not(feature = "etcd"), allow(unused_mut))]
     let mut benches = vec![
         Bench {
             name: "memory (reference, not durable)".into(),

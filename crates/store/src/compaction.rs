@@ -123,4 +123,47 @@ mod tests {
         );
         assert_eq!(s.observe(1_500, 20_000), Some(9_600));
     }
+
+    /// The running compactor bounds history: after writes and two intervals, revisions older
+    /// than the interval (keeping the last 1,000) are compacted away. Paused time.
+    #[tokio::test(start_paused = true)]
+    async fn the_compactor_bounds_history() {
+        use crate::memory::MemoryStore;
+        use crate::{ListOptions, ReadAt, StoreError};
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let compactor = spawn_compactor(store.clone(), CompactionPolicy::default());
+        for i in 0..3_000 {
+            store
+                .create(&format!("/core/configmaps/default/c{i}"), vec![1])
+                .await
+                .unwrap();
+        }
+        tokio::time::sleep(Duration::from_secs(301)).await;
+        assert_eq!(
+            store.compacted_revision().await.unwrap(),
+            2_000,
+            "3,000 - 1,000"
+        );
+        for i in 0..2_000 {
+            store
+                .create(&format!("/core/configmaps/default/d{i}"), vec![1])
+                .await
+                .unwrap();
+        }
+        tokio::time::sleep(Duration::from_secs(300)).await;
+        assert_eq!(
+            store.compacted_revision().await.unwrap(),
+            3_000,
+            "seen 300 s earlier"
+        );
+        let old = ListOptions {
+            at: ReadAt::Revision(10),
+            ..Default::default()
+        };
+        assert!(matches!(
+            store.list("/core/", old).await,
+            Err(StoreError::Compacted { .. })
+        ));
+        compactor.abort();
+    }
 }

@@ -1,0 +1,9 @@
+//! Flotilla's Kubernetes-compatible API server (kube-api.md): the resource registry, discovery,
+//! CRUD and watch over `flotilla-store`, patches, admission of Flotilla's kinds, and Status
+//! errors — so that the real kubectl and kube-rs work against it.
+//!
+//! Owns: the HTTP API's behaviour. Must not: make failover or scheduling decisions.
+
+pub mod patch;
+pub mod selectors;
+pub mod status;

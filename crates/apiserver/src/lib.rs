@@ -4,6 +4,8 @@
 //!
 //! Owns: the HTTP API's behaviour. Must not: make failover or scheduling decisions.
 
+pub mod discovery;
 pub mod patch;
+pub mod registry;
 pub mod selectors;
 pub mod status;

@@ -5,6 +5,7 @@
 //! Owns: the HTTP API's behaviour. Must not: make failover or scheduling decisions.
 
 pub mod discovery;
+pub mod objects;
 pub mod patch;
 pub mod registry;
 pub mod selectors;

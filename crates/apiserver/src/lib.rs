@@ -8,5 +8,6 @@ pub mod discovery;
 pub mod objects;
 pub mod patch;
 pub mod registry;
+pub mod route;
 pub mod selectors;
 pub mod status;

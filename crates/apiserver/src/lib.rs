@@ -12,4 +12,5 @@ pub mod query;
 pub mod registry;
 pub mod route;
 pub mod selectors;
+pub mod server;
 pub mod status;

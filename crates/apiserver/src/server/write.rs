@@ -1,0 +1,306 @@
+//! create, update (main resource, `/status`, `/scale`) and delete (kube-api.md §7.4, §7.5, §7.8,
+//! §5.3, §5.4): the metadata rules of `objects` applied, then compare-and-swap writes in the
+//! store. Writes without a resourceVersion precondition retry internally on a race; with one,
+//! a mismatch is 409. No-op updates do not write.
+//!
+//! Owns: the write paths' store access. Must not: define metadata rules.
+
+use axum::response::Response;
+use flotilla_store::StoreError;
+use k8s_openapi::jiff::Timestamp;
+use serde_json::{Value, json};
+
+use super::read::{fetch, plain_store_error, store_error, target_ref};
+use super::{ApiServer, Request, bad_query, decode_body, json_response};
+use crate::objects::{
+    CreateContext, Deletion, GENERATE_NAME_ALPHABET, GENERATE_NAME_SUFFIX_LEN, MetaError, Part,
+    Updated, is_no_op, prepare_create, prepare_delete, prepare_update, with_resource_version,
+};
+use crate::registry::Resource;
+use crate::status::ApiError;
+
+/// Attempts of an unconditional read-modify-write before giving up with 409.
+const UPDATE_RETRY_ATTEMPTS: usize = 16;
+
+/// The current time as Kubernetes writes it (RFC 3339, seconds, `Z`).
+pub(crate) fn now() -> String {
+    Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn random_suffix() -> String {
+    let bytes = uuid::Uuid::new_v4().into_bytes();
+    bytes
+        .iter()
+        .take(GENERATE_NAME_SUFFIX_LEN)
+        .map(|b| GENERATE_NAME_ALPHABET[*b as usize % GENERATE_NAME_ALPHABET.len()] as char)
+        .collect()
+}
+
+/// Maps a metadata-rule refusal to the API's error.
+pub(crate) fn meta_error(resource: &Resource, error: MetaError) -> ApiError {
+    let name = match &error {
+        MetaError::Invalid { name, .. } => name.clone(),
+        MetaError::BadRequest(_) => String::new(),
+    };
+    ApiError::from_meta_error(&error, &target_ref(resource, &name))
+}
+
+/// POST on a collection.
+pub(crate) async fn create(server: &ApiServer, request: &Request) -> Result<Response, ApiError> {
+    let body = decode_body(&request.body)?;
+    let dry_run = request.query.dry_run().map_err(bad_query)?;
+    let t = &request.target;
+    let object = create_object(server, &t.resource, t.namespace.as_deref(), body, dry_run).await?;
+    Ok(json_response(201, &object))
+}
+
+/// Creates an object (checks the namespace exists); returns it as served.
+pub(crate) async fn create_object(
+    server: &ApiServer,
+    resource: &Resource,
+    namespace: Option<&str>,
+    body: Value,
+    dry_run: bool,
+) -> Result<Value, ApiError> {
+    let ctx = CreateContext {
+        now: now(),
+        uid: uuid::Uuid::new_v4().to_string(),
+        name_suffix: random_suffix(),
+    };
+    let object =
+        prepare_create(resource, body, namespace, &ctx).map_err(|e| meta_error(resource, e))?;
+    let name = object["metadata"]["name"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    if let Some(ns) = namespace.filter(|_| resource.namespaced) {
+        let key = format!("/core/namespaces/{ns}");
+        let got = server.store.get(&key).await.map_err(plain_store_error)?;
+        if got.kv.is_none() {
+            return Err(ApiError::namespace_not_found(ns));
+        }
+    }
+    let key = resource.key(namespace, &name);
+    if dry_run {
+        let exists = server.store.get(&key).await.map_err(plain_store_error)?;
+        if exists.kv.is_some() {
+            return Err(ApiError::already_exists(
+                &resource.plural,
+                &resource.group,
+                &name,
+            ));
+        }
+        return Ok(object);
+    }
+    let bytes = serde_json::to_vec(&object).expect("JSON values serialize");
+    let revision = server
+        .store
+        .create(&key, bytes)
+        .await
+        .map_err(|e| store_error(resource, &name, e))?;
+    Ok(with_resource_version(object, revision))
+}
+
+/// PUT on an object, its `/status` or its `/scale`.
+pub(crate) async fn update(server: &ApiServer, request: &Request) -> Result<Response, ApiError> {
+    let body = decode_body(&request.body)?;
+    let dry_run = request.query.dry_run().map_err(bad_query)?;
+    let t = &request.target;
+    let name = t.name.clone().unwrap_or_default();
+    let resource = &t.resource;
+    let part = match t.subresource.as_deref() {
+        Some("status") => Part::Status,
+        _ => Part::Main,
+    };
+    let scale = t.subresource.as_deref() == Some("scale");
+    let result = write_loop(
+        server,
+        resource,
+        t.namespace.as_deref(),
+        &name,
+        dry_run,
+        |stored| {
+            let body = if scale {
+                apply_scale(stored, &body)?
+            } else {
+                body.clone()
+            };
+            prepare_update(resource, stored, body, part).map_err(|e| meta_error(resource, e))
+        },
+    )
+    .await?;
+    if scale {
+        return Ok(json_response(200, &scale_of(&result)));
+    }
+    Ok(json_response(200, &result))
+}
+
+/// Read-modify-write with CAS: `change` maps the stored object to the update; a precondition
+/// mismatch is 409, a race without one is retried. Returns the object as served.
+pub(crate) async fn write_loop<F>(
+    server: &ApiServer,
+    resource: &Resource,
+    namespace: Option<&str>,
+    name: &str,
+    dry_run: bool,
+    mut change: F,
+) -> Result<Value, ApiError>
+where
+    F: FnMut(&Value) -> Result<Updated, ApiError>,
+{
+    for _ in 0..UPDATE_RETRY_ATTEMPTS {
+        let (stored, kv) = fetch(server, resource, namespace, name).await?;
+        let updated = change(&stored)?;
+        if updated.precondition.is_some_and(|rv| rv != kv.mod_revision) {
+            return Err(ApiError::conflict(&resource.plural, &resource.group, name));
+        }
+        if is_no_op(&stored, &updated.object) {
+            return Ok(stored);
+        }
+        if dry_run {
+            return Ok(with_resource_version(updated.object, kv.mod_revision));
+        }
+        let written = if updated.delete_now {
+            server
+                .store
+                .delete(&kv.key, Some(kv.mod_revision))
+                .await
+                .map(|(revision, _)| revision)
+        } else {
+            let bytes = serde_json::to_vec(&updated.object).expect("JSON values serialize");
+            server.store.update(&kv.key, kv.mod_revision, bytes).await
+        };
+        match written {
+            Ok(revision) => return Ok(with_resource_version(updated.object, revision)),
+            Err(StoreError::Conflict { .. }) if updated.precondition.is_none() => continue,
+            Err(StoreError::Conflict { .. }) => {
+                return Err(ApiError::conflict(&resource.plural, &resource.group, name));
+            }
+            Err(e) => return Err(store_error(resource, name, e)),
+        }
+    }
+    Err(ApiError::conflict(&resource.plural, &resource.group, name))
+}
+
+/// DELETE on an object (kube-api.md §7.8): finalizers mark it, otherwise it goes.
+pub(crate) async fn delete(server: &ApiServer, request: &Request) -> Result<Response, ApiError> {
+    let t = &request.target;
+    let resource = &t.resource;
+    let name = t.name.clone().unwrap_or_default();
+    let options = if request.body.is_empty() {
+        json!({})
+    } else {
+        decode_body(&request.body)?
+    };
+    let dry_run = request.query.dry_run().map_err(bad_query)?
+        || options["dryRun"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|v| v == "All"));
+    for _ in 0..UPDATE_RETRY_ATTEMPTS {
+        let (stored, kv) = fetch(server, resource, t.namespace.as_deref(), &name).await?;
+        check_preconditions(resource, &name, &stored, &options)?;
+        let result = match prepare_delete(&stored, &now()) {
+            Deletion::AlreadyMarked => return Ok(json_response(200, &stored)),
+            _ if dry_run => return Ok(json_response(200, &stored)),
+            Deletion::Now => server
+                .store
+                .delete(&kv.key, Some(kv.mod_revision))
+                .await
+                .map(|(revision, _)| with_resource_version(object_without_rv(&stored), revision)),
+            Deletion::Mark(marked) => {
+                let bytes = serde_json::to_vec(&marked).expect("JSON values serialize");
+                server
+                    .store
+                    .update(&kv.key, kv.mod_revision, bytes)
+                    .await
+                    .map(|revision| with_resource_version(marked, revision))
+            }
+        };
+        match result {
+            Ok(object) => return Ok(json_response(200, &object)),
+            Err(StoreError::Conflict { .. }) => continue,
+            Err(e) => return Err(store_error(resource, &name, e)),
+        }
+    }
+    Err(ApiError::conflict(&resource.plural, &resource.group, &name))
+}
+
+fn object_without_rv(object: &Value) -> Value {
+    let mut object = object.clone();
+    if let Some(meta) = object["metadata"].as_object_mut() {
+        meta.remove("resourceVersion");
+    }
+    object
+}
+
+fn check_preconditions(
+    resource: &Resource,
+    name: &str,
+    stored: &Value,
+    options: &Value,
+) -> Result<(), ApiError> {
+    let pre = &options["preconditions"];
+    let uid_ok = pre["uid"]
+        .as_str()
+        .is_none_or(|uid| stored["metadata"]["uid"].as_str() == Some(uid));
+    let rv_ok = pre["resourceVersion"]
+        .as_str()
+        .is_none_or(|rv| stored["metadata"]["resourceVersion"].as_str() == Some(rv));
+    if uid_ok && rv_ok {
+        Ok(())
+    } else {
+        Err(ApiError::conflict(&resource.plural, &resource.group, name))
+    }
+}
+
+/// The autoscaling/v1 Scale of an object (kube-api.md §0.1 item 37).
+pub(crate) fn scale_of(object: &Value) -> Value {
+    let meta = &object["metadata"];
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            "name": meta["name"], "namespace": meta["namespace"], "uid": meta["uid"],
+            "resourceVersion": meta["resourceVersion"],
+            "creationTimestamp": meta["creationTimestamp"],
+        },
+        "spec": {"replicas": object["spec"]["replicas"].as_i64().unwrap_or(1)},
+        "status": {
+            "replicas": object["status"]["replicas"].as_i64().unwrap_or(0),
+            "selector": selector_text(object),
+        },
+    })
+}
+
+/// `matchLabels` of `spec.selector` as a label-selector string.
+fn selector_text(object: &Value) -> String {
+    object["spec"]["selector"]["matchLabels"]
+        .as_object()
+        .map(|labels| {
+            labels
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default()
+}
+
+/// The object a Scale PUT asks for: the stored object with `spec.replicas` from the Scale, and
+/// the Scale's resourceVersion as the precondition.
+fn apply_scale(stored: &Value, scale: &Value) -> Result<Value, ApiError> {
+    let replicas = scale["spec"]["replicas"]
+        .as_i64()
+        .ok_or_else(|| ApiError::bad_request("spec.replicas of the Scale must be an integer"))?;
+    let mut object = stored.clone();
+    object["spec"]["replicas"] = json!(replicas);
+    match scale["metadata"]["resourceVersion"].as_str() {
+        Some(rv) if !rv.is_empty() => object["metadata"]["resourceVersion"] = json!(rv),
+        _ => {
+            if let Some(meta) = object["metadata"].as_object_mut() {
+                meta.remove("resourceVersion");
+            }
+        }
+    }
+    Ok(object)
+}

@@ -4,9 +4,11 @@
 //!
 //! Owns: the HTTP API's behaviour. Must not: make failover or scheduling decisions.
 
+pub mod apply;
 pub mod base64;
 pub mod discovery;
 pub mod objects;
+pub mod openapi;
 pub mod patch;
 pub mod query;
 pub mod registry;

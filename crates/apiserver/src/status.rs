@@ -258,7 +258,7 @@ pub struct ApiError {
     /// The Status' `message`, in Kubernetes' wording.
     pub message: String,
     /// The Status' `details` (`None` omits the field; `Some` of empty details renders `{}`).
-    pub details: Option<StatusDetails>,
+    pub details: Option<Box<StatusDetails>>,
 }
 
 impl ApiError {
@@ -274,7 +274,7 @@ impl ApiError {
 
     /// The same error with these details.
     pub fn with_details(mut self, details: StatusDetails) -> Self {
-        self.details = Some(details);
+        self.details = Some(Box::new(details));
         self
     }
 

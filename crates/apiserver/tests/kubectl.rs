@@ -168,3 +168,205 @@ fn missing_namespace_and_paging() {
     let names: Vec<&str> = out.lines().collect();
     assert_eq!(names.len(), 5, "{out}");
 }
+
+fn repo_file(path: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    std::fs::read_to_string(root.join(path)).unwrap()
+}
+
+// kube-api.md §4 (OpenAPI v3 lets kubectl leave validation to the server), §7.4, admission of
+// Flotilla's kinds: kubectl create with default (strict) validation, defaulting visible on read.
+#[test]
+fn flotilla_kinds_are_admitted_and_defaulted() {
+    let Some(c) = start() else { return };
+    let ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n";
+    c.ok(&["create", "-f", "-"], Some(ns));
+    let out = c.ok(
+        &["create", "-f", "-"],
+        Some(&repo_file("examples/failover/api-pp-web.yaml")),
+    );
+    assert!(
+        out.contains("propagationpolicy.policy.karmada.io/web created"),
+        "{out}"
+    );
+    assert!(out.contains("deployment.apps/web created"), "{out}");
+    // S-2 defaulting: replicaScheduling {} became Divided.
+    let out = c.ok(
+        &[
+            "get",
+            "pp",
+            "web",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.spec.placement.replicaScheduling.replicaSchedulingType}",
+        ],
+        None,
+    );
+    assert_eq!(out, "Divided");
+    let (code, _, err) = c.kubectl(
+        &["create", "-f", "-"],
+        Some(&repo_file(
+            "examples/invalid/cluster-syncmode-unsupported.yaml",
+        )),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(
+            "spec.syncMode: Unsupported value: \"Hybrid\": supported values: \"Pull\", \"Push\""
+        ),
+        "{err}"
+    );
+    let (code, _, _) = c.kubectl(&["get", "cluster", "member4"], None);
+    assert_eq!(code, 1, "nothing stored");
+}
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: default\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.26\n";
+
+// kube-api.md §8, §16: label, annotate, patch (merge, json, strategic), scale, apply twice.
+#[test]
+fn patches_labels_scale_and_client_side_apply() {
+    let Some(c) = start() else { return };
+    c.ok(&["apply", "-f", "-"], Some(DEPLOYMENT));
+    c.ok(&["label", "deploy", "web", "color=blue"], None);
+    c.ok(&["annotate", "deploy", "web", "note=hi"], None);
+    let out = c.ok(
+        &[
+            "get",
+            "deploy",
+            "web",
+            "-o",
+            "jsonpath={.metadata.labels.color} {.metadata.annotations.note}",
+        ],
+        None,
+    );
+    assert_eq!(out, "blue hi");
+    c.ok(&["label", "deploy", "web", "color-"], None);
+    let out = c.ok(
+        &["get", "deploy", "web", "-o", "jsonpath={.metadata.labels}"],
+        None,
+    );
+    assert!(!out.contains("color"), "{out}");
+    c.ok(
+        &[
+            "patch",
+            "deploy",
+            "web",
+            "--type",
+            "merge",
+            "-p",
+            "{\"spec\":{\"replicas\":3}}",
+        ],
+        None,
+    );
+    c.ok(
+        &[
+            "patch",
+            "deploy",
+            "web",
+            "--type",
+            "json",
+            "-p",
+            "[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4}]",
+        ],
+        None,
+    );
+    c.ok(&["set", "image", "deploy/web", "web=nginx:1.27"], None);
+    let out = c.ok(&["get", "deploy", "web", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.metadata.generation}"], None);
+    assert_eq!(out, "4 nginx:1.27 4");
+    c.ok(&["scale", "deploy", "web", "--replicas=5"], None);
+    let out = c.ok(
+        &["get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"],
+        None,
+    );
+    assert_eq!(out, "5");
+    // Client-side apply of a changed manifest (strategic merge with last-applied).
+    let changed = DEPLOYMENT
+        .replace("nginx:1.26", "nginx:1.28")
+        .replace("replicas: 2", "replicas: 6");
+    let out = c.ok(&["apply", "-f", "-"], Some(&changed));
+    assert_eq!(out.trim(), "deployment.apps/web configured");
+    let out = c.ok(
+        &[
+            "get",
+            "deploy",
+            "web",
+            "-o",
+            "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}",
+        ],
+        None,
+    );
+    assert_eq!(out, "6 nginx:1.28");
+    // The unchanged manifest again is a no-op: the resourceVersion stays.
+    let before = c.ok(
+        &[
+            "get",
+            "deploy",
+            "web",
+            "-o",
+            "jsonpath={.metadata.resourceVersion}",
+        ],
+        None,
+    );
+    let out = c.ok(&["apply", "-f", "-"], Some(&changed));
+    assert_eq!(out.trim(), "deployment.apps/web unchanged");
+    let after = c.ok(
+        &[
+            "get",
+            "deploy",
+            "web",
+            "-o",
+            "jsonpath={.metadata.resourceVersion}",
+        ],
+        None,
+    );
+    assert_eq!(before, after);
+    // Strategic merge on a kind without it is refused like upstream.
+    let (code, _, err) = c.kubectl(
+        &["patch", "pp", "none", "--type", "strategic", "-p", "{}"],
+        None,
+    );
+    assert_eq!(code, 1, "{err}");
+}
+
+// kube-api.md §9: server-side apply creates, re-applies, and removes what the manager dropped.
+#[test]
+fn server_side_apply() {
+    let Some(c) = start() else { return };
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\n  namespace: default\n  labels: {app: web, tier: t1}\ndata:\n  a: \"1\"\n";
+    let out = c.ok(&["apply", "--server-side", "-f", "-"], Some(cm));
+    assert_eq!(out.trim(), "configmap/ssa serverside-applied");
+    let fewer = cm.replace(", tier: t1", "");
+    c.ok(&["apply", "--server-side", "-f", "-"], Some(&fewer));
+    let out = c.ok(
+        &["get", "cm", "ssa", "-o", "jsonpath={.metadata.labels}"],
+        None,
+    );
+    assert_eq!(out, "{\"app\":\"web\"}");
+    let out = c.ok(
+        &[
+            "get",
+            "cm",
+            "ssa",
+            "-o",
+            "jsonpath={.metadata.managedFields[0].manager}",
+        ],
+        None,
+    );
+    assert_eq!(out, "kubectl");
+}
+
+// kube-api.md §6, §7.5: a replace with a stale resourceVersion is a 409 Conflict.
+#[test]
+fn stale_replace_conflicts() {
+    let Some(c) = start() else { return };
+    c.ok(&["create", "-f", "-"], Some(CONFIG_MAP));
+    let stale = c.ok(&["get", "cm", "cfg1", "-o", "yaml"], None);
+    c.ok(&["label", "cm", "cfg1", "bump=1"], None);
+    let (code, _, err) = c.kubectl(&["replace", "-f", "-"], Some(&stale));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Operation cannot be fulfilled on configmaps \"cfg1\": the object has been modified; please apply your changes to the latest version and try again"),
+        "{err}"
+    );
+}

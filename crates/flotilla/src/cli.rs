@@ -24,6 +24,25 @@ pub enum Command {
     Schedule(ScheduleArgs),
     /// Run a deterministic, seeded simulation of a fleet with injected faults.
     Sim(SimArgs),
+    /// Serve the Kubernetes-compatible API over the embedded store and write a kubeconfig.
+    Apiserver(ApiserverArgs),
+}
+
+/// `flotilla apiserver`.
+#[derive(Args, Debug)]
+pub struct ApiserverArgs {
+    /// Data directory: the SQLite store and the kubeconfig live here.
+    #[arg(long, default_value = "flotilla-data")]
+    pub data_dir: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:6443")]
+    pub listen: String,
+    /// Serve plain HTTP (only on a loopback address).
+    #[arg(long)]
+    pub insecure_http: bool,
+    /// Allow ClusterTaintPolicies with NoExecute taints (Karmada's webhook flag; off by default).
+    #[arg(long)]
+    pub allow_no_execute_taint_policy: bool,
 }
 
 /// Output formats for objects.

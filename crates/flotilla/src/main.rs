@@ -3,6 +3,7 @@
 //! Owns: exit codes (0 success, 1 a command's negative verdict such as invalid input, 2 usage or
 //! runtime errors). Must not: hold command logic (see the command modules).
 
+mod apiserver;
 mod cli;
 mod crds;
 mod output;
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
         Command::Crds(args) => crds::run(&args),
         Command::Schedule(args) => schedule::run(&args),
         Command::Sim(args) => sim::run(&args),
+        Command::Apiserver(args) => apiserver::run(&args),
     };
     match result {
         Ok(outcome) => outcome.exit_code(),

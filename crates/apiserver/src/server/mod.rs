@@ -5,6 +5,7 @@
 //! Owns: request dispatch and the store access of each verb. Must not: decide metadata rules
 //! (`objects`), parse selectors or patches (`selectors`, `patch`), or know a backend.
 
+mod patch;
 mod read;
 mod reply;
 mod watch;
@@ -21,12 +22,14 @@ use flotilla_store::Store;
 use serde_json::{Value, json};
 
 use crate::discovery;
+use crate::openapi;
 use crate::query::Query;
 use crate::registry::Registry;
 use crate::route::{Route, Target, route};
 use crate::status::ApiError;
+use flotilla_api::admission::AdmissionConfig;
 
-pub use reply::{json_response, status_response};
+pub use reply::{json_response, status_response, with_warnings};
 
 /// Largest request body accepted (3 MiB; kube-api.md §5.2: larger bodies get 413).
 pub const MAX_REQUEST_BODY_BYTES: usize = 3 * 1024 * 1024;
@@ -41,14 +44,23 @@ pub struct ApiServer {
     pub store: Arc<dyn Store>,
     /// What is served.
     pub registry: Arc<Registry>,
+    /// Server flags of admission (`--allow-no-execute-taint-policy`, ...).
+    pub admission: AdmissionConfig,
 }
 
 impl ApiServer {
-    /// A server over `store` serving the built-ins and Flotilla's kinds.
+    /// A server over `store` serving the built-ins and Flotilla's kinds, with Karmada's default
+    /// admission flags.
     pub fn new(store: Arc<dyn Store>) -> Arc<ApiServer> {
+        Self::with_admission(store, AdmissionConfig::default())
+    }
+
+    /// A server with these admission flags.
+    pub fn with_admission(store: Arc<dyn Store>, admission: AdmissionConfig) -> Arc<ApiServer> {
         Arc::new(ApiServer {
             store,
             registry: Arc::new(Registry::with_builtins()),
+            admission,
         })
     }
 
@@ -61,7 +73,8 @@ impl ApiServer {
         for ns in SYSTEM_NAMESPACES {
             let body = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns},
                               "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}});
-            match write::create_object(self, &namespaces, None, body, false).await {
+            let options = write::WriteOptions::default();
+            match write::create_object(self, &namespaces, None, body, &options).await {
                 Ok(_) => {}
                 Err(e) if e.code == 409 => {}
                 Err(e) => return Err(e),
@@ -104,9 +117,9 @@ async fn handle(
         Route::Apis => json_response(200, &discovery::api_group_list(&server.registry)),
         Route::Group(g) => found(discovery::api_group(&server.registry, &g)),
         Route::GroupVersion(g, v) => found(discovery::api_resource_list(&server.registry, &g, &v)),
-        Route::OpenApiV2 | Route::OpenApiV3Index | Route::OpenApiV3(..) | Route::Unknown => {
-            status_response(&ApiError::unknown_path())
-        }
+        Route::OpenApiV3Index => json_response(200, &openapi::index(&server.registry)),
+        Route::OpenApiV3(g, v) => found(openapi::document(&server.registry, &g, &v)),
+        Route::OpenApiV2 | Route::Unknown => status_response(&ApiError::unknown_path()),
         Route::Resource(target) => {
             let request = Request {
                 method,
@@ -157,6 +170,7 @@ async fn resource_request(server: &ApiServer, request: Request) -> Result<Respon
         (Method::GET, false) => read::list(server, &request).await,
         (Method::POST, false) => write::create(server, &request).await,
         (Method::PUT, true) => write::update(server, &request).await,
+        (Method::PATCH, true) => patch::patch(server, &request).await,
         (Method::DELETE, true) => write::delete(server, &request).await,
         (method, _) => {
             let r = &request.target.resource;
@@ -174,8 +188,38 @@ pub(crate) fn bad_query(error: crate::query::QueryError) -> ApiError {
     ApiError::bad_request(error.to_string())
 }
 
-/// Decodes a JSON request body (400 with the parser's message otherwise).
-pub(crate) fn decode_body(body: &[u8]) -> Result<Value, ApiError> {
-    serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad_request(format!("the request body could not be decoded: {e}")))
+/// Media types accepted for create and update bodies.
+const BODY_MEDIA_TYPES: [&str; 2] = ["application/json", "application/yaml"];
+
+/// The media type of a request body (`application/json` when absent, kube-api.md §1).
+pub(crate) fn content_type(headers: &HeaderMap) -> String {
+    let raw = header(headers, "content-type");
+    let media = raw
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if media.is_empty() {
+        "application/json".into()
+    } else {
+        media
+    }
+}
+
+/// Decodes a create or update body: JSON, or YAML; protobuf and anything else are 415.
+pub(crate) fn decode_body(headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
+    match content_type(headers).as_str() {
+        "application/json" => serde_json::from_slice(body).map_err(|e| {
+            ApiError::bad_request(format!("the request body could not be decoded: {e}"))
+        }),
+        "application/yaml" => {
+            let text = std::str::from_utf8(body)
+                .map_err(|_| ApiError::bad_request("the YAML request body is not UTF-8"))?;
+            serde_saphyr::from_str(text).map_err(|e| {
+                ApiError::bad_request(format!("the YAML request body could not be decoded: {e}"))
+            })
+        }
+        _ => Err(ApiError::unsupported_media_type(&BODY_MEDIA_TYPES)),
+    }
 }

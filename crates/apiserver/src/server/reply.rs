@@ -40,3 +40,14 @@ pub fn text_response(code: u16, text: &'static str) -> Response {
     );
     response
 }
+
+/// Adds one `Warning: 299 - "text"` header per warning (kubectl prints them).
+pub fn with_warnings(mut response: Response, warnings: &[String]) -> Response {
+    for warning in warnings {
+        let text = format!("299 - {}", serde_json::Value::String(warning.clone()));
+        if let Ok(value) = HeaderValue::from_str(&text) {
+            response.headers_mut().append(header::WARNING, value);
+        }
+    }
+    response
+}

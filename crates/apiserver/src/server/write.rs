@@ -11,11 +11,19 @@ use k8s_openapi::jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::read::{fetch, plain_store_error, store_error, target_ref};
-use super::{ApiServer, Request, bad_query, decode_body, json_response};
+use flotilla_api::admission::{
+    AdmissionContext, FieldValidation, Operation, Request as AdmissionRequest, admit,
+};
+use flotilla_api::kinds::ALL_KINDS;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+
+use super::{ApiServer, Request, bad_query, decode_body, json_response, with_warnings};
 use crate::objects::{
     CreateContext, Deletion, GENERATE_NAME_ALPHABET, GENERATE_NAME_SUFFIX_LEN, MetaError, Part,
     Updated, is_no_op, prepare_create, prepare_delete, prepare_update, with_resource_version,
 };
+use crate::query::Query;
+use crate::registry::Origin;
 use crate::registry::Resource;
 use crate::status::ApiError;
 
@@ -45,23 +53,96 @@ pub(crate) fn meta_error(resource: &Resource, error: MetaError) -> ApiError {
     ApiError::from_meta_error(&error, &target_ref(resource, &name))
 }
 
-/// POST on a collection.
-pub(crate) async fn create(server: &ApiServer, request: &Request) -> Result<Response, ApiError> {
-    let body = decode_body(&request.body)?;
-    let dry_run = request.query.dry_run().map_err(bad_query)?;
-    let t = &request.target;
-    let object = create_object(server, &t.resource, t.namespace.as_deref(), body, dry_run).await?;
-    Ok(json_response(201, &object))
+/// Query options of a write.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WriteOptions {
+    /// `dryRun=All`: admit and validate, store nothing.
+    pub dry_run: bool,
+    /// `fieldValidation` (kube-api.md §7.7); the server default is `Warn`.
+    pub field_validation: FieldValidation,
 }
 
-/// Creates an object (checks the namespace exists); returns it as served.
+impl WriteOptions {
+    /// Reads `dryRun` and `fieldValidation`.
+    pub(crate) fn parse(query: &Query) -> Result<WriteOptions, ApiError> {
+        let field_validation = match query.get("fieldValidation") {
+            None | Some("Warn") => FieldValidation::Warn,
+            Some("Strict") => FieldValidation::Strict,
+            Some("Ignore") => FieldValidation::Ignore,
+            Some(other) => {
+                return Err(ApiError::bad_request(format!(
+                    "fieldValidation parameter unsupported: {other:?}: supported values: \"Ignore\", \"Strict\", \"Warn\""
+                )));
+            }
+        };
+        Ok(WriteOptions {
+            dry_run: query.dry_run().map_err(bad_query)?,
+            field_validation,
+        })
+    }
+}
+
+/// Admission of Flotilla's kinds (defaulting and validation from `flotilla_api::admission`);
+/// other kinds pass unchanged. Returns the object to store and the warnings.
+fn admit_object(
+    server: &ApiServer,
+    resource: &Resource,
+    object: Value,
+    operation: Operation,
+    options: &WriteOptions,
+) -> Result<(Value, Vec<String>), ApiError> {
+    if resource.origin != Origin::Flotilla {
+        return Ok((object, Vec::new()));
+    }
+    let Some(info) = ALL_KINDS.iter().find(|k| {
+        k.group == resource.group && k.version == resource.version && k.kind == resource.kind
+    }) else {
+        return Ok((object, Vec::new()));
+    };
+    let name = object["metadata"]["name"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let ctx = AdmissionContext {
+        now: Time(Timestamp::now()),
+        new_id: uuid::Uuid::new_v4().to_string(),
+        field_validation: options.field_validation,
+        config: server.admission.clone(),
+    };
+    let request = AdmissionRequest {
+        object,
+        duplicate_fields: Vec::new(),
+        operation,
+    };
+    match admit(info, request, &ctx) {
+        Ok(admitted) => Ok((admitted.object, admitted.warnings)),
+        Err(rejection) => Err(ApiError::from_rejection(
+            &rejection,
+            &resource.kind,
+            &resource.group,
+            &name,
+        )),
+    }
+}
+
+/// POST on a collection.
+pub(crate) async fn create(server: &ApiServer, request: &Request) -> Result<Response, ApiError> {
+    let body = decode_body(&request.headers, &request.body)?;
+    let options = WriteOptions::parse(&request.query)?;
+    let t = &request.target;
+    let (object, warnings) =
+        create_object(server, &t.resource, t.namespace.as_deref(), body, &options).await?;
+    Ok(with_warnings(json_response(201, &object), &warnings))
+}
+
+/// Creates an object (checks the namespace exists); returns it as served, with warnings.
 pub(crate) async fn create_object(
     server: &ApiServer,
     resource: &Resource,
     namespace: Option<&str>,
     body: Value,
-    dry_run: bool,
-) -> Result<Value, ApiError> {
+    options: &WriteOptions,
+) -> Result<(Value, Vec<String>), ApiError> {
     let ctx = CreateContext {
         now: now(),
         uid: uuid::Uuid::new_v4().to_string(),
@@ -69,6 +150,7 @@ pub(crate) async fn create_object(
     };
     let object =
         prepare_create(resource, body, namespace, &ctx).map_err(|e| meta_error(resource, e))?;
+    let (object, warnings) = admit_object(server, resource, object, Operation::Create, options)?;
     let name = object["metadata"]["name"]
         .as_str()
         .unwrap_or("")
@@ -81,7 +163,7 @@ pub(crate) async fn create_object(
         }
     }
     let key = resource.key(namespace, &name);
-    if dry_run {
+    if options.dry_run {
         let exists = server.store.get(&key).await.map_err(plain_store_error)?;
         if exists.kv.is_some() {
             return Err(ApiError::already_exists(
@@ -90,7 +172,7 @@ pub(crate) async fn create_object(
                 &name,
             ));
         }
-        return Ok(object);
+        return Ok((object, warnings));
     }
     let bytes = serde_json::to_vec(&object).expect("JSON values serialize");
     let revision = server
@@ -98,13 +180,44 @@ pub(crate) async fn create_object(
         .create(&key, bytes)
         .await
         .map_err(|e| store_error(resource, &name, e))?;
-    Ok(with_resource_version(object, revision))
+    Ok((with_resource_version(object, revision), warnings))
+}
+
+/// The stored object without its resourceVersion (what admission compares against).
+fn stored_form(stored: &Value) -> Value {
+    let mut old = stored.clone();
+    if let Some(meta) = old["metadata"].as_object_mut() {
+        meta.remove("resourceVersion");
+    }
+    old
+}
+
+/// The update of `stored` that `body` asks for, admitted (main resource) — for PUT and patch.
+pub(crate) fn admitted_update(
+    server: &ApiServer,
+    resource: &Resource,
+    stored: &Value,
+    body: Value,
+    part: Part,
+    options: &WriteOptions,
+) -> Result<(Updated, Vec<String>), ApiError> {
+    let mut updated =
+        prepare_update(resource, stored, body, part).map_err(|e| meta_error(resource, e))?;
+    if part == Part::Status {
+        return Ok((updated, Vec::new()));
+    }
+    let operation = Operation::Update {
+        old: stored_form(stored),
+    };
+    let (object, warnings) = admit_object(server, resource, updated.object, operation, options)?;
+    updated.object = object;
+    Ok((updated, warnings))
 }
 
 /// PUT on an object, its `/status` or its `/scale`.
 pub(crate) async fn update(server: &ApiServer, request: &Request) -> Result<Response, ApiError> {
-    let body = decode_body(&request.body)?;
-    let dry_run = request.query.dry_run().map_err(bad_query)?;
+    let body = decode_body(&request.headers, &request.body)?;
+    let options = WriteOptions::parse(&request.query)?;
     let t = &request.target;
     let name = t.name.clone().unwrap_or_default();
     let resource = &t.resource;
@@ -113,30 +226,28 @@ pub(crate) async fn update(server: &ApiServer, request: &Request) -> Result<Resp
         _ => Part::Main,
     };
     let scale = t.subresource.as_deref() == Some("scale");
-    let result = write_loop(
+    let (result, warnings) = write_loop(
         server,
         resource,
         t.namespace.as_deref(),
         &name,
-        dry_run,
+        options.dry_run,
         |stored| {
             let body = if scale {
                 apply_scale(stored, &body)?
             } else {
                 body.clone()
             };
-            prepare_update(resource, stored, body, part).map_err(|e| meta_error(resource, e))
+            admitted_update(server, resource, stored, body, part, &options)
         },
     )
     .await?;
-    if scale {
-        return Ok(json_response(200, &scale_of(&result)));
-    }
-    Ok(json_response(200, &result))
+    let shown = if scale { scale_of(&result) } else { result };
+    Ok(with_warnings(json_response(200, &shown), &warnings))
 }
 
-/// Read-modify-write with CAS: `change` maps the stored object to the update; a precondition
-/// mismatch is 409, a race without one is retried. Returns the object as served.
+/// Read-modify-write with CAS: `change` maps the stored object to the update (and warnings); a
+/// precondition mismatch is 409, a race without one is retried. Returns the object as served.
 pub(crate) async fn write_loop<F>(
     server: &ApiServer,
     resource: &Resource,
@@ -144,21 +255,24 @@ pub(crate) async fn write_loop<F>(
     name: &str,
     dry_run: bool,
     mut change: F,
-) -> Result<Value, ApiError>
+) -> Result<(Value, Vec<String>), ApiError>
 where
-    F: FnMut(&Value) -> Result<Updated, ApiError>,
+    F: FnMut(&Value) -> Result<(Updated, Vec<String>), ApiError>,
 {
     for _ in 0..UPDATE_RETRY_ATTEMPTS {
         let (stored, kv) = fetch(server, resource, namespace, name).await?;
-        let updated = change(&stored)?;
+        let (updated, warnings) = change(&stored)?;
         if updated.precondition.is_some_and(|rv| rv != kv.mod_revision) {
             return Err(ApiError::conflict(&resource.plural, &resource.group, name));
         }
         if is_no_op(&stored, &updated.object) {
-            return Ok(stored);
+            return Ok((stored, warnings));
         }
         if dry_run {
-            return Ok(with_resource_version(updated.object, kv.mod_revision));
+            return Ok((
+                with_resource_version(updated.object, kv.mod_revision),
+                warnings,
+            ));
         }
         let written = if updated.delete_now {
             server
@@ -171,7 +285,7 @@ where
             server.store.update(&kv.key, kv.mod_revision, bytes).await
         };
         match written {
-            Ok(revision) => return Ok(with_resource_version(updated.object, revision)),
+            Ok(revision) => return Ok((with_resource_version(updated.object, revision), warnings)),
             Err(StoreError::Conflict { .. }) if updated.precondition.is_none() => continue,
             Err(StoreError::Conflict { .. }) => {
                 return Err(ApiError::conflict(&resource.plural, &resource.group, name));
@@ -190,7 +304,7 @@ pub(crate) async fn delete(server: &ApiServer, request: &Request) -> Result<Resp
     let options = if request.body.is_empty() {
         json!({})
     } else {
-        decode_body(&request.body)?
+        decode_body(&request.headers, &request.body)?
     };
     let dry_run = request.query.dry_run().map_err(bad_query)?
         || options["dryRun"]
@@ -288,7 +402,7 @@ fn selector_text(object: &Value) -> String {
 
 /// The object a Scale PUT asks for: the stored object with `spec.replicas` from the Scale, and
 /// the Scale's resourceVersion as the precondition.
-fn apply_scale(stored: &Value, scale: &Value) -> Result<Value, ApiError> {
+pub(crate) fn apply_scale(stored: &Value, scale: &Value) -> Result<Value, ApiError> {
     let replicas = scale["spec"]["replicas"]
         .as_i64()
         .ok_or_else(|| ApiError::bad_request("spec.replicas of the Scale must be an integer"))?;

@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod base64;
+pub mod crd;
 pub mod discovery;
 pub mod objects;
 pub mod openapi;

@@ -370,3 +370,167 @@ fn stale_replace_conflicts() {
         "{err}"
     );
 }
+
+const FLINK: &str = "apiVersion: flink.apache.org/v1beta1\nkind: FlinkDeployment\nmetadata:\n  name: job1\n  namespace: default\nspec:\n  job:\n    parallelism: 2\n";
+
+// kube-api.md §13: a CRD is served at once; kubectl waits for Established; custom resources
+// work (merge patch, no strategic merge); deleting the CRD unregisters the kind.
+#[test]
+fn custom_resource_definitions() {
+    let Some(c) = start() else { return };
+    let out = c.ok(
+        &["create", "-f", "-"],
+        Some(&repo_file("examples/failover/00-crd-flinkdeployment.yaml")),
+    );
+    assert!(out.contains("customresourcedefinition.apiextensions.k8s.io/flinkdeployments.flink.apache.org created"), "{out}");
+    c.ok(
+        &[
+            "wait",
+            "--for=condition=Established",
+            "crd/flinkdeployments.flink.apache.org",
+            "--timeout=20s",
+        ],
+        None,
+    );
+    c.ok(&["create", "-f", "-"], Some(FLINK));
+    c.ok(
+        &[
+            "patch",
+            "flinkdeployment",
+            "job1",
+            "--type",
+            "merge",
+            "-p",
+            "{\"spec\":{\"job\":{\"parallelism\":4}}}",
+        ],
+        None,
+    );
+    let out = c.ok(
+        &[
+            "get",
+            "flinkdeployments",
+            "job1",
+            "-o",
+            "jsonpath={.spec.job.parallelism}",
+        ],
+        None,
+    );
+    assert_eq!(out, "4");
+    let (code, _, err) = c.kubectl(
+        &[
+            "patch",
+            "flinkdeployment",
+            "job1",
+            "--type",
+            "strategic",
+            "-p",
+            "{\"spec\":{}}",
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("application/strategic-merge-patch+json is not supported"),
+        "{err}"
+    );
+    c.ok(
+        &["delete", "crd", "flinkdeployments.flink.apache.org"],
+        None,
+    );
+    let (code, _, err) = c.kubectl(&["get", "flinkdeployments.flink.apache.org"], None);
+    assert_eq!(code, 1, "{err}");
+}
+
+// kube-api.md §7.3, §7.8: watch-driven kubectl commands — wait for a jsonpath, delete with a
+// finalizer (DELETE marks, the finalizer's removal deletes, `kubectl wait --for=delete` sees it).
+#[test]
+fn watches_drive_wait_and_delete() {
+    let Some(c) = start() else { return };
+    let cm = CONFIG_MAP.replace("  labels:", "  finalizers: [example.com/hold]\n  labels:");
+    c.ok(&["create", "-f", "-"], Some(&cm));
+    let (code, out, err) = c.kubectl(&["delete", "cm", "cfg1", "--wait=false"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("deleted"), "{out}");
+    let out = c.ok(
+        &[
+            "get",
+            "cm",
+            "cfg1",
+            "-o",
+            "jsonpath={.metadata.deletionTimestamp}",
+        ],
+        None,
+    );
+    assert!(!out.is_empty(), "marked for deletion");
+    let waiter = {
+        let kubeconfig = c.kubeconfig.clone();
+        let home = c._dir.path().to_path_buf();
+        std::thread::spawn(move || {
+            Command::new(kubectl_binary().unwrap())
+                .args(["wait", "--for=delete", "cm/cfg1", "--timeout=30s"])
+                .env("KUBECONFIG", kubeconfig)
+                .env("HOME", home)
+                .output()
+                .unwrap()
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    c.ok(
+        &[
+            "patch",
+            "cm",
+            "cfg1",
+            "--type",
+            "json",
+            "-p",
+            "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]",
+        ],
+        None,
+    );
+    let waited = waiter.join().unwrap();
+    assert!(
+        waited.status.success(),
+        "{}",
+        String::from_utf8_lossy(&waited.stderr)
+    );
+    let (code, _, _) = c.kubectl(&["get", "cm", "cfg1"], None);
+    assert_eq!(code, 1, "gone");
+    // wait --for=jsonpath sees a later change through its watch.
+    c.ok(&["create", "-f", "-"], Some(CONFIG_MAP));
+    let waiter = {
+        let kubeconfig = c.kubeconfig.clone();
+        let home = c._dir.path().to_path_buf();
+        std::thread::spawn(move || {
+            Command::new(kubectl_binary().unwrap())
+                .args([
+                    "wait",
+                    "--for=jsonpath={.data.a}=2",
+                    "cm/cfg1",
+                    "--timeout=30s",
+                ])
+                .env("KUBECONFIG", kubeconfig)
+                .env("HOME", home)
+                .output()
+                .unwrap()
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    c.ok(
+        &[
+            "patch",
+            "cm",
+            "cfg1",
+            "--type",
+            "merge",
+            "-p",
+            "{\"data\":{\"a\":\"2\"}}",
+        ],
+        None,
+    );
+    let waited = waiter.join().unwrap();
+    assert!(
+        waited.status.success(),
+        "{}",
+        String::from_utf8_lossy(&waited.stderr)
+    );
+}

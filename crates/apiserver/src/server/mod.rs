@@ -5,6 +5,7 @@
 //! Owns: request dispatch and the store access of each verb. Must not: decide metadata rules
 //! (`objects`), parse selectors or patches (`selectors`, `patch`), or know a backend.
 
+mod crds;
 mod patch;
 mod read;
 mod reply;
@@ -64,8 +65,9 @@ impl ApiServer {
         })
     }
 
-    /// Creates the system namespaces that do not exist yet.
+    /// Registers the stored CRDs and creates the system namespaces that do not exist yet.
     pub async fn bootstrap(&self) -> Result<(), ApiError> {
+        crds::load(self).await?;
         let namespaces = self
             .registry
             .lookup("", "v1", "namespaces")

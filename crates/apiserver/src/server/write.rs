@@ -17,7 +17,7 @@ use flotilla_api::admission::{
 use flotilla_api::kinds::ALL_KINDS;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
-use super::{ApiServer, Request, bad_query, decode_body, json_response, with_warnings};
+use super::{ApiServer, Request, bad_query, crds, decode_body, json_response, with_warnings};
 use crate::objects::{
     CreateContext, Deletion, GENERATE_NAME_ALPHABET, GENERATE_NAME_SUFFIX_LEN, MetaError, Part,
     Updated, is_no_op, prepare_create, prepare_delete, prepare_update, with_resource_version,
@@ -150,7 +150,11 @@ pub(crate) async fn create_object(
     };
     let object =
         prepare_create(resource, body, namespace, &ctx).map_err(|e| meta_error(resource, e))?;
-    let (object, warnings) = admit_object(server, resource, object, Operation::Create, options)?;
+    let (mut object, warnings) =
+        admit_object(server, resource, object, Operation::Create, options)?;
+    if crds::is_crd(resource) {
+        object = crds::prepare(server, object, &now()).map_err(|e| meta_error(resource, e))?;
+    }
     let name = object["metadata"]["name"]
         .as_str()
         .unwrap_or("")
@@ -180,6 +184,9 @@ pub(crate) async fn create_object(
         .create(&key, bytes)
         .await
         .map_err(|e| store_error(resource, &name, e))?;
+    if crds::is_crd(resource) {
+        crds::register(server, &object);
+    }
     Ok((with_resource_version(object, revision), warnings))
 }
 
@@ -209,7 +216,12 @@ pub(crate) fn admitted_update(
     let operation = Operation::Update {
         old: stored_form(stored),
     };
-    let (object, warnings) = admit_object(server, resource, updated.object, operation, options)?;
+    let (mut object, warnings) =
+        admit_object(server, resource, updated.object, operation, options)?;
+    if crds::is_crd(resource) {
+        object["status"] = stored["status"].clone();
+        object = crds::prepare(server, object, &now()).map_err(|e| meta_error(resource, e))?;
+    }
     updated.object = object;
     Ok((updated, warnings))
 }
@@ -285,7 +297,16 @@ where
             server.store.update(&kv.key, kv.mod_revision, bytes).await
         };
         match written {
-            Ok(revision) => return Ok((with_resource_version(updated.object, revision), warnings)),
+            Ok(revision) => {
+                if crds::is_crd(resource) {
+                    if updated.delete_now {
+                        crds::unregister(server, &updated.object);
+                    } else {
+                        crds::register(server, &updated.object);
+                    }
+                }
+                return Ok((with_resource_version(updated.object, revision), warnings));
+            }
             Err(StoreError::Conflict { .. }) if updated.precondition.is_none() => continue,
             Err(StoreError::Conflict { .. }) => {
                 return Err(ApiError::conflict(&resource.plural, &resource.group, name));
@@ -331,7 +352,12 @@ pub(crate) async fn delete(server: &ApiServer, request: &Request) -> Result<Resp
             }
         };
         match result {
-            Ok(object) => return Ok(json_response(200, &object)),
+            Ok(object) => {
+                if crds::is_crd(resource) && !crate::objects::is_deleting(&object) {
+                    crds::unregister(server, &object);
+                }
+                return Ok(json_response(200, &object));
+            }
             Err(StoreError::Conflict { .. }) => continue,
             Err(e) => return Err(store_error(resource, &name, e)),
         }

@@ -91,13 +91,13 @@ const POLICY_COLUMNS: &[PrinterColumn] = &[
 const BINDING_COLUMNS: &[PrinterColumn] = &[
     PrinterColumn {
         name: "SCHEDULED",
-        type_: "boolean",
+        type_: "string",
         json_path: ".status.conditions[?(@.type==\"Scheduled\")].status",
         priority: 0,
     },
     PrinterColumn {
         name: "FULLYAPPLIED",
-        type_: "boolean",
+        type_: "string",
         json_path: ".status.conditions[?(@.type==\"FullyApplied\")].status",
         priority: 0,
     },
@@ -165,7 +165,7 @@ const WORK_COLUMNS: &[PrinterColumn] = &[
     },
     PrinterColumn {
         name: "APPLIED",
-        type_: "boolean",
+        type_: "string",
         json_path: ".status.conditions[?(@.type==\"Applied\")].status",
         priority: 0,
     },

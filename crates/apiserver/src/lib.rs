@@ -17,3 +17,4 @@ pub mod route;
 pub mod selectors;
 pub mod server;
 pub mod status;
+pub mod table;

@@ -534,3 +534,20 @@ fn watches_drive_wait_and_delete() {
         String::from_utf8_lossy(&waited.stderr)
     );
 }
+
+// kube-api.md §10: tables with the kinds' printer columns (and -o wide priorities).
+#[test]
+fn tables_show_printer_columns() {
+    let Some(c) = start() else { return };
+    let cluster = "apiVersion: cluster.karmada.io/v1alpha1\nkind: Cluster\nmetadata:\n  name: member1\nspec:\n  syncMode: Push\n  apiEndpoint: https://m1:6443\n";
+    c.ok(&["create", "-f", "-"], Some(cluster));
+    let out = c.ok(&["get", "clusters"], None);
+    let header: Vec<&str> = out.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(header[0], "NAME", "{out}");
+    assert!(header.contains(&"MODE") && header.contains(&"AGE"), "{out}");
+    assert!(out.lines().nth(1).unwrap().contains("Push"), "{out}");
+    c.ok(&["create", "-f", "-"], Some(DEPLOYMENT));
+    let out = c.ok(&["get", "deploy", "web"], None);
+    assert!(out.starts_with("NAME"), "{out}");
+    assert!(out.lines().nth(1).unwrap().starts_with("web "), "{out}");
+}

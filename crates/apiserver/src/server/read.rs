@@ -10,12 +10,16 @@ use axum::response::Response;
 use flotilla_store::{KeyValue, ListOptions, ReadAt, StoreError};
 use serde_json::{Value, json};
 
+use k8s_openapi::jiff::Timestamp;
+
+use super::reply::typed_json_response;
 use super::{ApiServer, Request, bad_query, json_response};
 use crate::objects::with_resource_version;
 use crate::query::{Continue, Query};
 use crate::registry::Resource;
 use crate::selectors::{COMMON_FIELDS, EVENT_FIELDS, FieldSelector, LabelSelector, field_value};
 use crate::status::{ApiError, ResourceRef};
+use crate::table::{self, IncludeObject, TableListMeta};
 
 /// Objects fetched from the store per round while filtering a list page.
 const LIST_FETCH_OBJECTS: usize = 500;
@@ -82,7 +86,26 @@ pub(crate) async fn get(server: &ApiServer, request: &Request) -> Result<Respons
     if t.subresource.as_deref() == Some("scale") {
         return Ok(json_response(200, &super::write::scale_of(&object)));
     }
+    if let Some(include) = table_request(request)? {
+        let table = table::object_table(&t.resource, &object, Timestamp::now(), include);
+        return Ok(typed_json_response(200, table::TABLE_CONTENT_TYPE, &table));
+    }
     Ok(json_response(200, &object))
+}
+
+/// Whether the client asked for a Table (kube-api.md §10), and which row objects.
+pub(crate) fn table_request(request: &Request) -> Result<Option<IncludeObject>, ApiError> {
+    let accept = request
+        .headers
+        .get("accept")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !table::wants_table(accept) {
+        return Ok(None);
+    }
+    IncludeObject::from_query(request.query.get("includeObject"))
+        .map(Some)
+        .map_err(ApiError::bad_request)
 }
 
 /// The selectors of a list or watch.
@@ -258,6 +281,15 @@ pub(crate) async fn list(server: &ApiServer, request: &Request) -> Result<Respon
         start_after = last;
     }
     let revision = revision.unwrap_or(current);
+    if let Some(include) = table_request(request)? {
+        let meta = TableListMeta {
+            resource_version: revision.to_string(),
+            continue_token: next.map(|n| n.encode()),
+            remaining_item_count: None,
+        };
+        let table = table::list_table(resource, &items, &meta, Timestamp::now(), include);
+        return Ok(typed_json_response(200, table::TABLE_CONTENT_TYPE, &table));
+    }
     let mut metadata = json!({"resourceVersion": revision.to_string()});
     if let Some(next) = next {
         metadata["continue"] = json!(next.encode());

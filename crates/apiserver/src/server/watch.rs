@@ -20,6 +20,8 @@ use super::{ApiServer, Request, bad_query};
 use crate::objects::with_resource_version;
 use crate::registry::Resource;
 use crate::status::ApiError;
+use crate::table::{IncludeObject, Printer};
+use k8s_openapi::jiff::Timestamp;
 
 /// Default watch length when the client sets no `timeoutSeconds` (upstream: 30–60 min).
 const DEFAULT_WATCH_TIMEOUT_S: u64 = 1_800;
@@ -99,7 +101,16 @@ pub(crate) async fn watch(server: &ApiServer, request: &Request) -> Result<Respo
         }
         Err(e) => return Err(plain_store_error(e)),
     };
+    let table = super::read::table_request(request)?;
+    if let Some(include) = table {
+        let printer = Printer::new(&resource);
+        lines = lines
+            .into_iter()
+            .map(|line| as_table(&printer, line, include))
+            .collect();
+    }
     let state = Stream {
+        printer: table.map(|include| (Printer::new(&resource), include)),
         resource,
         selectors,
         pending: lines.into_iter().map(|v| line(&v)).collect(),
@@ -169,8 +180,19 @@ fn expired(requested: u64, oldest: u64) -> Value {
     json!({"type": "ERROR", "object": error.to_status_json()})
 }
 
+/// An event whose object is a Table row (for `kubectl get -w`); bookmarks and errors stay.
+fn as_table(printer: &Printer, mut event: Value, include: IncludeObject) -> Value {
+    let kind = event["type"].as_str().unwrap_or("");
+    if matches!(kind, "ADDED" | "MODIFIED" | "DELETED") {
+        event["object"] = printer.object_table(&event["object"], Timestamp::now(), include);
+    }
+    event
+}
+
 /// A running watch response.
 struct Stream {
+    /// Rows as Tables, when asked for.
+    printer: Option<(Printer, IncludeObject)>,
     resource: Resource,
     selectors: Selectors,
     pending: std::collections::VecDeque<Bytes>,
@@ -196,6 +218,10 @@ impl Stream {
                     for event in events {
                         self.sent = event.revision();
                         if let Some(value) = self.translate(&event) {
+                            let value = match &self.printer {
+                                Some((printer, include)) => as_table(printer, value, *include),
+                                None => value,
+                            };
                             self.pending.push_back(line(&value));
                         }
                     }

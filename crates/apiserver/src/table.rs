@@ -1,0 +1,719 @@
+//! Table output (kube-api.md §10): the `meta.k8s.io/v1` Table that `kubectl get` asks for with
+//! `Accept: application/json;as=Table;v=v1;g=meta.k8s.io,...`, built from a resource's printer
+//! columns, plus the Accept test, the response Content-Type and the `includeObject` option.
+//!
+//! Cells follow the upstream rules for CRD-style columns: the column's JSONPath (evaluated as
+//! `{<path>}` by the project's kubectl-compatible engine, missing keys allowed) selects values,
+//! only the *first* selected value is used, and it is converted by column type. Nothing
+//! selected (or a value of the wrong type) gives a `null` cell, which kubectl prints as an empty
+//! cell. `date` cells are human durations (`45s`, `5m12s`, `3h15m`, `2d`) relative to the `now`
+//! the caller passes in.
+//!
+//! Differences from upstream, because the JSONPath engine exposes rendered text and not typed
+//! values: a string that looks like a number or boolean (`"5"`, `"true"`) is accepted in an
+//! `integer`/`number`/`boolean` column where upstream gives `null`, and a `string` column cell
+//! whose value is the string `"null"` is `null`.
+//!
+//! Owns: column definitions, cell rendering, rows, Table envelopes, `HumanDuration`.
+//! Must not: read the clock, touch the store, negotiate anything but the Table media type, or
+//! write HTTP responses (the server wires these values into its handlers).
+
+use flotilla_api::jsonpath::{RenderOptions, Template};
+use k8s_openapi::jiff::{SignedDuration, Timestamp};
+use serde_json::{Map, Value, json};
+
+use crate::registry::{Column, Resource};
+
+/// The Content-Type of a Table response.
+pub const TABLE_CONTENT_TYPE: &str = "application/json;as=Table;v=v1;g=meta.k8s.io";
+
+/// The Table's `apiVersion`, also used for the PartialObjectMetadata rows.
+const META_API_VERSION: &str = "meta.k8s.io/v1";
+
+/// Description of the NAME column (ObjectMeta's `name` field).
+const NAME_DESCRIPTION: &str = "Name must be unique within a namespace. Is required when \
+creating resources, although some resources may allow a client to request the generation of \
+an appropriate name automatically. Name is primarily intended for creation idempotence and \
+configuration definition. Cannot be updated.";
+
+/// Description of a column showing `.metadata.creationTimestamp`.
+const CREATION_DESCRIPTION: &str = "CreationTimestamp is a timestamp representing the server \
+time when this object was created.";
+
+/// Path of the default AGE column.
+const CREATION_PATH: &str = ".metadata.creationTimestamp";
+
+/// Ends each value in the rendered text of a column's range template. Values containing it
+/// are cut short at it (the only loss; it is an ASCII control character).
+const VALUE_END: char = '\u{1f}';
+
+/// Whether an Accept header asks for a `meta.k8s.io/v1` Table: one of its media ranges is
+/// `application/json` with `as=Table`, `g=meta.k8s.io` and `v=v1` (any order, any other
+/// parameters, not `q=0`). A range asking only for `v1beta1` does not count (we serve v1 only);
+/// such clients, kubectl among them, also list plain `application/json`.
+pub fn wants_table(accept: &str) -> bool {
+    accept.split(',').any(is_table_v1)
+}
+
+fn is_table_v1(media_range: &str) -> bool {
+    let mut parts = media_range.split(';').map(str::trim);
+    if !parts
+        .next()
+        .is_some_and(|m| m.eq_ignore_ascii_case("application/json"))
+    {
+        return false;
+    }
+    let (mut as_table, mut group, mut version, mut refused) = (false, false, false, false);
+    for param in parts {
+        let Some((key, value)) = param.split_once('=') else {
+            continue;
+        };
+        let value = value.trim().trim_matches('"');
+        match key.trim().to_ascii_lowercase().as_str() {
+            "as" => as_table = value == "Table",
+            "g" => group = value == "meta.k8s.io",
+            "v" => version = value == "v1",
+            "q" => refused = value.parse::<f64>().is_ok_and(|q| q <= 0.0),
+            _ => {}
+        }
+    }
+    as_table && group && version && !refused
+}
+
+/// What each row's `object` holds: the `includeObject` query parameter.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum IncludeObject {
+    /// `None`: rows have no `object`.
+    None,
+    /// `Metadata` (the default): a PartialObjectMetadata of the object.
+    #[default]
+    Metadata,
+    /// `Object`: the full object.
+    Object,
+}
+
+impl IncludeObject {
+    /// Parses the query parameter; absent or empty means `Metadata`. An unknown value is an
+    /// error whose text is meant for a 400 `BadRequest` Status.
+    pub fn from_query(value: Option<&str>) -> Result<IncludeObject, String> {
+        match value.unwrap_or("") {
+            "" | "Metadata" => Ok(IncludeObject::Metadata),
+            "None" => Ok(IncludeObject::None),
+            "Object" => Ok(IncludeObject::Object),
+            other => Err(format!("unrecognized includeObject value: {other:?}")),
+        }
+    }
+}
+
+/// The list metadata a list Table carries over from the list it renders.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableListMeta {
+    /// `metadata.resourceVersion` (never empty on a list).
+    pub resource_version: String,
+    /// `metadata.continue`, when there is a next page.
+    pub continue_token: Option<String>,
+    /// `metadata.remainingItemCount`, when known.
+    pub remaining_item_count: Option<i64>,
+}
+
+/// A column with its JSONPath parsed once.
+#[derive(Debug)]
+struct PrintColumn {
+    column: Column,
+    /// `{range <path>}{@}<VALUE_END>{end}`; `None` when the path does not parse (cells are
+    /// then `null`).
+    template: Option<Template>,
+}
+
+/// Renders Tables for one resource; build it once per request (or watch) and reuse it.
+#[derive(Debug)]
+pub struct Printer {
+    columns: Vec<PrintColumn>,
+}
+
+impl Printer {
+    /// The resource's columns after NAME, or AGE alone when it declares none.
+    pub fn new(resource: &Resource) -> Printer {
+        let columns = if resource.columns.is_empty() {
+            vec![default_age_column()]
+        } else {
+            resource.columns.clone()
+        };
+        let columns = columns
+            .into_iter()
+            .map(|column| {
+                let text = format!("{{range {}}}{{@}}{VALUE_END}{{end}}", column.json_path);
+                PrintColumn {
+                    template: Template::parse(&text).ok(),
+                    column,
+                }
+            })
+            .collect();
+        Printer { columns }
+    }
+
+    /// `columnDefinitions`: NAME (format `name`) first, then the resource's columns with their
+    /// priorities.
+    pub fn column_definitions(&self) -> Value {
+        let name = json!({"name": "Name", "type": "string", "format": "name",
+            "description": NAME_DESCRIPTION, "priority": 0});
+        let rest = self.columns.iter().map(|c| {
+            let description = if c.column.json_path == CREATION_PATH {
+                CREATION_DESCRIPTION
+            } else {
+                ""
+            };
+            json!({"name": c.column.name, "type": c.column.type_, "format": "",
+                "description": description, "priority": c.column.priority})
+        });
+        Value::Array(std::iter::once(name).chain(rest).collect())
+    }
+
+    /// The cells of one object: its name, then one cell per column.
+    pub fn cells(&self, object: &Value, now: Timestamp) -> Vec<Value> {
+        let name = object
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let mut cells = Vec::with_capacity(self.columns.len() + 1);
+        cells.push(Value::String(name.to_owned()));
+        cells.extend(self.columns.iter().map(|c| column_cell(c, object, now)));
+        cells
+    }
+
+    /// One row: `{"cells": [...], "object": ...}`, `object` as `include` asks.
+    pub fn row(&self, object: &Value, now: Timestamp, include: IncludeObject) -> Value {
+        let mut row = Map::new();
+        row.insert("cells".into(), Value::Array(self.cells(object, now)));
+        match include {
+            IncludeObject::None => {}
+            IncludeObject::Metadata => {
+                row.insert("object".into(), partial_object_metadata(object));
+            }
+            IncludeObject::Object => {
+                row.insert("object".into(), object.clone());
+            }
+        }
+        Value::Object(row)
+    }
+
+    /// The Table of a list: one row per item (none for an empty list) and the list's metadata.
+    pub fn list_table(
+        &self,
+        items: &[Value],
+        meta: &TableListMeta,
+        now: Timestamp,
+        include: IncludeObject,
+    ) -> Value {
+        let mut metadata = Map::new();
+        metadata.insert(
+            "resourceVersion".into(),
+            meta.resource_version.clone().into(),
+        );
+        if let Some(token) = meta.continue_token.as_deref().filter(|t| !t.is_empty()) {
+            metadata.insert("continue".into(), token.into());
+        }
+        if let Some(count) = meta.remaining_item_count {
+            metadata.insert("remainingItemCount".into(), count.into());
+        }
+        let rows = items.iter().map(|o| self.row(o, now, include)).collect();
+        self.envelope(metadata, rows)
+    }
+
+    /// The one-row Table of a single object (GET, and each watch event); its metadata carries
+    /// the object's resourceVersion, as upstream does.
+    pub fn object_table(&self, object: &Value, now: Timestamp, include: IncludeObject) -> Value {
+        let mut metadata = Map::new();
+        if let Some(rv) = object
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .filter(|rv| !rv.is_empty())
+        {
+            metadata.insert("resourceVersion".into(), rv.into());
+        }
+        self.envelope(metadata, vec![self.row(object, now, include)])
+    }
+
+    fn envelope(&self, metadata: Map<String, Value>, rows: Vec<Value>) -> Value {
+        json!({
+            "kind": "Table",
+            "apiVersion": META_API_VERSION,
+            "metadata": metadata,
+            "columnDefinitions": self.column_definitions(),
+            "rows": rows,
+        })
+    }
+}
+
+/// The Table of a list of `resource` objects (see [`Printer::list_table`]).
+pub fn list_table(
+    resource: &Resource,
+    items: &[Value],
+    meta: &TableListMeta,
+    now: Timestamp,
+    include: IncludeObject,
+) -> Value {
+    Printer::new(resource).list_table(items, meta, now, include)
+}
+
+/// The one-row Table of a single `resource` object (see [`Printer::object_table`]).
+pub fn object_table(
+    resource: &Resource,
+    object: &Value,
+    now: Timestamp,
+    include: IncludeObject,
+) -> Value {
+    Printer::new(resource).object_table(object, now, include)
+}
+
+/// `{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{...}}` of an
+/// object (its whole metadata; `{}` when it has none).
+pub fn partial_object_metadata(object: &Value) -> Value {
+    let metadata = object.get("metadata").cloned().unwrap_or_else(|| json!({}));
+    json!({"kind": "PartialObjectMetadata", "apiVersion": META_API_VERSION, "metadata": metadata})
+}
+
+fn default_age_column() -> Column {
+    Column {
+        name: "Age".into(),
+        type_: "date".into(),
+        json_path: CREATION_PATH.into(),
+        priority: 0,
+    }
+}
+
+/// The cell of one column: the first value the path selects, converted by column type.
+fn column_cell(column: &PrintColumn, object: &Value, now: Timestamp) -> Value {
+    let Some(template) = &column.template else {
+        return Value::Null;
+    };
+    let Ok(text) = template.render(object, &RenderOptions::default()) else {
+        return Value::Null;
+    };
+    match text.split_once(VALUE_END) {
+        Some((first, _)) => typed_cell(&column.column.type_, first, now),
+        None => Value::Null,
+    }
+}
+
+/// Converts the rendered text of a value to a cell of the column's type; `null` when it does
+/// not fit (or the value was JSON null).
+fn typed_cell(type_: &str, text: &str, now: Timestamp) -> Value {
+    if text == "null" {
+        return Value::Null;
+    }
+    match type_ {
+        "string" => Value::String(text.to_owned()),
+        "integer" => match text.parse::<i64>() {
+            Ok(i) => i.into(),
+            // Upstream truncates a JSON float in an integer column.
+            Err(_) => finite_float(text).map_or(Value::Null, |f| (f.trunc() as i64).into()),
+        },
+        "number" => finite_float(text)
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
+        "boolean" => match text {
+            "true" => true.into(),
+            "false" => false.into(),
+            _ => Value::Null,
+        },
+        "date" => date_cell(text, now).into(),
+        _ => Value::Null,
+    }
+}
+
+fn finite_float(text: &str) -> Option<f64> {
+    text.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+/// A `date` cell: the time since an RFC 3339 timestamp as [`human_duration`]; `<unknown>` for
+/// an empty or zero (`0001-01-01T00:00:00Z`) time, `<invalid>` when it does not parse.
+pub fn date_cell(text: &str, now: Timestamp) -> String {
+    if text.is_empty() {
+        return "<unknown>".into();
+    }
+    let Ok(time) = text.parse::<Timestamp>() else {
+        return "<invalid>".into();
+    };
+    if time.as_second() == GO_ZERO_TIME_SECONDS && time.subsec_nanosecond() == 0 {
+        return "<unknown>".into();
+    }
+    human_duration(now.duration_since(time))
+}
+
+/// Unix seconds of Go's zero time, 0001-01-01T00:00:00Z.
+const GO_ZERO_TIME_SECONDS: i64 = -62_135_596_800;
+
+/// Kubernetes' human-readable duration (kubectl's AGE): whole seconds, truncated; a little
+/// negative skew (over -2 s) is `0s`, more is `<invalid>`. Then: under 2 min `Ns`; under 10 min
+/// `XmYs` (`Xm` when Y is 0); under 3 h `Xm`; under 8 h `XhYm` (`Xh`); under 48 h `Xh`; under
+/// 8 d `XdYh` (`Xd`); under 2 y `Xd`; under 8 y `XyYd` (`Xy`); else `Xy` (a year is 365 days).
+pub fn human_duration(duration: SignedDuration) -> String {
+    let seconds = duration.as_secs();
+    if seconds < -1 {
+        return "<invalid>".into();
+    }
+    if seconds < 0 {
+        return "0s".into();
+    }
+    if seconds < 120 {
+        return format!("{seconds}s");
+    }
+    let minutes = seconds / 60;
+    if minutes < 10 {
+        return with_remainder(minutes, "m", seconds % 60, "s");
+    }
+    if minutes < 3 * 60 {
+        return format!("{minutes}m");
+    }
+    let hours = seconds / 3600;
+    if hours < 8 {
+        return with_remainder(hours, "h", minutes % 60, "m");
+    }
+    if hours < 48 {
+        return format!("{hours}h");
+    }
+    let days = hours / 24;
+    if hours < 8 * 24 {
+        return with_remainder(days, "d", hours % 24, "h");
+    }
+    if hours < 2 * 365 * 24 {
+        return format!("{days}d");
+    }
+    let years = days / 365;
+    if hours < 8 * 365 * 24 {
+        return with_remainder(years, "y", days % 365, "d");
+    }
+    format!("{years}y")
+}
+
+/// `XaYb`, or `Xa` when `Y` is 0.
+fn with_remainder(major: i64, major_unit: &str, minor: i64, minor_unit: &str) -> String {
+    if minor == 0 {
+        format!("{major}{major_unit}")
+    } else {
+        format!("{major}{major_unit}{minor}{minor_unit}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::Registry;
+
+    const KUBECTL_ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,\
+        application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+
+    fn now() -> Timestamp {
+        "2025-06-01T12:00:00Z".parse().unwrap()
+    }
+
+    fn ago(seconds: i64) -> String {
+        (now() - SignedDuration::from_secs(seconds)).to_string()
+    }
+
+    #[test]
+    fn human_duration_follows_the_upstream_rules() {
+        const MIN: i64 = 60;
+        const HOUR: i64 = 3600;
+        const DAY: i64 = 24 * HOUR;
+        const YEAR: i64 = 365 * DAY;
+        let cases: &[(i64, &str)] = &[
+            (-3, "<invalid>"),
+            (-2, "<invalid>"),
+            (-1, "0s"),
+            (0, "0s"),
+            (45, "45s"),
+            (119, "119s"),
+            (2 * MIN, "2m"),
+            (2 * MIN + 1, "2m1s"),
+            (5 * MIN + 12, "5m12s"),
+            (9 * MIN + 59, "9m59s"),
+            (10 * MIN, "10m"),
+            (10 * MIN + 59, "10m"),
+            (62 * MIN, "62m"),
+            (3 * HOUR - 1, "179m"),
+            (3 * HOUR, "3h"),
+            (3 * HOUR + 15 * MIN + 30, "3h15m"),
+            (8 * HOUR - 1, "7h59m"),
+            (8 * HOUR, "8h"),
+            (26 * HOUR, "26h"),
+            (48 * HOUR - 1, "47h"),
+            (2 * DAY, "2d"),
+            (3 * DAY + 5 * HOUR, "3d5h"),
+            (8 * DAY - 1, "7d23h"),
+            (8 * DAY, "8d"),
+            (400 * DAY, "400d"),
+            (2 * YEAR - 1, "729d"),
+            (2 * YEAR, "2y"),
+            (3 * YEAR + 10 * DAY, "3y10d"),
+            (8 * YEAR - 1, "7y364d"),
+            (8 * YEAR, "8y"),
+            (123 * YEAR + 200 * DAY, "123y"),
+        ];
+        for &(seconds, want) in cases {
+            let got = human_duration(SignedDuration::from_secs(seconds));
+            assert_eq!(got, want, "{seconds}s");
+        }
+        // Seconds are truncated toward zero, as Go's int(d.Seconds()).
+        assert_eq!(human_duration(SignedDuration::from_millis(-1999)), "0s");
+        assert_eq!(human_duration(SignedDuration::from_millis(59_999)), "59s");
+    }
+
+    #[test]
+    fn date_cells() {
+        assert_eq!(date_cell(&ago(312), now()), "5m12s");
+        assert_eq!(date_cell("2025-06-01T11:59:59.5+00:00", now()), "0s");
+        assert_eq!(date_cell("", now()), "<unknown>");
+        assert_eq!(date_cell("0001-01-01T00:00:00Z", now()), "<unknown>");
+        assert_eq!(date_cell("yesterday", now()), "<invalid>");
+        assert_eq!(date_cell("2025-06-01T12:00:10Z", now()), "<invalid>");
+    }
+
+    #[test]
+    fn accept_negotiation() {
+        assert!(wants_table(KUBECTL_ACCEPT));
+        assert!(wants_table(
+            "application/json; g=meta.k8s.io; v=v1; as=Table"
+        ));
+        assert!(!wants_table("application/json"));
+        assert!(!wants_table("*/*"));
+        assert!(!wants_table(
+            "application/json;as=Table;v=v1beta1;g=meta.k8s.io"
+        ));
+        assert!(!wants_table("application/json;as=Table"));
+        assert!(!wants_table(
+            "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
+        ));
+        assert!(!wants_table(
+            "application/json;as=Table;v=v1;g=meta.k8s.io;q=0"
+        ));
+        assert!(!wants_table("application/yaml;as=Table;v=v1;g=meta.k8s.io"));
+    }
+
+    #[test]
+    fn include_object_from_query() {
+        assert_eq!(IncludeObject::from_query(None), Ok(IncludeObject::Metadata));
+        assert_eq!(
+            IncludeObject::from_query(Some("")),
+            Ok(IncludeObject::Metadata)
+        );
+        assert_eq!(
+            IncludeObject::from_query(Some("None")),
+            Ok(IncludeObject::None)
+        );
+        assert_eq!(
+            IncludeObject::from_query(Some("Object")),
+            Ok(IncludeObject::Object)
+        );
+        assert!(IncludeObject::from_query(Some("object")).is_err());
+    }
+
+    fn cluster_resource() -> Resource {
+        let registry = Registry::with_builtins();
+        let cluster = registry.lookup("cluster.karmada.io", "v1alpha1", "clusters");
+        (*cluster.unwrap()).clone()
+    }
+
+    fn member1() -> Value {
+        json!({
+            "apiVersion": "cluster.karmada.io/v1alpha1", "kind": "Cluster",
+            "metadata": {"name": "member1", "uid": "u1", "resourceVersion": "41",
+                "creationTimestamp": ago(312), "generation": 1, "labels": {"env": "prod"}},
+            "spec": {"syncMode": "Push", "apiEndpoint": "https://10.0.0.1:6443",
+                "zones": ["z1", "z2"], "region": "eu", "provider": "kind"},
+            "status": {"kubernetesVersion": "v1.32.5", "conditions": [
+                {"type": "Offline", "status": "False"},
+                {"type": "Ready", "status": "True"}]}
+        })
+    }
+
+    fn member2() -> Value {
+        json!({
+            "apiVersion": "cluster.karmada.io/v1alpha1", "kind": "Cluster",
+            "metadata": {"name": "member2", "uid": "u2", "resourceVersion": "57",
+                "creationTimestamp": ago(3 * 86400 + 5 * 3600 + 17), "generation": 2},
+            "spec": {"syncMode": "Pull"}
+        })
+    }
+
+    fn cluster_columns() -> Value {
+        let col = |name: &str, type_: &str, priority: i32| {
+            let description = if name == "AGE" {
+                CREATION_DESCRIPTION
+            } else {
+                ""
+            };
+            json!({"name": name, "type": type_, "format": "", "description": description,
+                "priority": priority})
+        };
+        json!([
+            {"name": "Name", "type": "string", "format": "name",
+                "description": NAME_DESCRIPTION, "priority": 0},
+            col("VERSION", "string", 0),
+            col("MODE", "string", 0),
+            col("READY", "string", 0),
+            col("AGE", "date", 0),
+            col("ZONES", "string", 1),
+            col("REGION", "string", 1),
+            col("PROVIDER", "string", 1),
+            col("API-ENDPOINT", "string", 1),
+            col("PROXY-URL", "string", 1),
+        ])
+    }
+
+    #[test]
+    fn cluster_list_golden() {
+        let meta = TableListMeta {
+            resource_version: "109".into(),
+            continue_token: Some("tok".into()),
+            remaining_item_count: None,
+        };
+        let items = [member1(), member2()];
+        let table = list_table(
+            &cluster_resource(),
+            &items,
+            &meta,
+            now(),
+            IncludeObject::default(),
+        );
+        let want = json!({
+            "kind": "Table", "apiVersion": "meta.k8s.io/v1",
+            "metadata": {"resourceVersion": "109", "continue": "tok"},
+            "columnDefinitions": cluster_columns(),
+            "rows": [
+                {"cells": ["member1", "v1.32.5", "Push", "True", "5m12s", "[\"z1\",\"z2\"]",
+                    "eu", "kind", "https://10.0.0.1:6443", null],
+                 "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                    "metadata": member1()["metadata"]}},
+                {"cells": ["member2", null, "Pull", null, "3d5h", null, null, null, null, null],
+                 "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                    "metadata": member2()["metadata"]}},
+            ],
+        });
+        assert_eq!(table, want);
+        // Key order on the wire, as the spec's example shows it.
+        let text = serde_json::to_string(&table).unwrap();
+        assert!(text.starts_with(
+            r#"{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":"109","continue":"tok"},"columnDefinitions":[{"name":"Name","type":"string","format":"name","description":"#
+        ));
+    }
+
+    #[test]
+    fn include_object_variants() {
+        let resource = cluster_resource();
+        let printer = Printer::new(&resource);
+        let none = printer.row(&member1(), now(), IncludeObject::None);
+        assert_eq!(none.as_object().unwrap().len(), 1, "{none}");
+        let full = printer.row(&member1(), now(), IncludeObject::Object);
+        assert_eq!(full["object"], member1());
+        let partial = printer.row(&member1(), now(), IncludeObject::Metadata);
+        assert_eq!(partial["object"], partial_object_metadata(&member1()));
+        assert_eq!(none["cells"], full["cells"]);
+        assert_eq!(
+            partial_object_metadata(&json!({"kind": "X"})),
+            json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                "metadata": {}})
+        );
+    }
+
+    #[test]
+    fn single_object_and_empty_list() {
+        let resource = cluster_resource();
+        let table = object_table(&resource, &member2(), now(), IncludeObject::Metadata);
+        assert_eq!(table["metadata"], json!({"resourceVersion": "57"}));
+        assert_eq!(table["columnDefinitions"], cluster_columns());
+        assert_eq!(table["rows"].as_array().unwrap().len(), 1);
+        assert_eq!(table["rows"][0]["cells"][0], "member2");
+        let meta = TableListMeta {
+            resource_version: "7".into(),
+            continue_token: Some(String::new()),
+            remaining_item_count: Some(0),
+        };
+        let empty = list_table(&resource, &[], &meta, now(), IncludeObject::None);
+        assert_eq!(
+            empty["metadata"],
+            json!({"resourceVersion": "7", "remainingItemCount": 0})
+        );
+        assert_eq!(empty["rows"], json!([]));
+    }
+
+    fn resource_with(columns: Vec<Column>) -> Resource {
+        let mut resource = cluster_resource();
+        resource.columns = columns;
+        resource
+    }
+
+    fn column(name: &str, type_: &str, json_path: &str) -> Column {
+        Column {
+            name: name.into(),
+            type_: type_.into(),
+            json_path: json_path.into(),
+            priority: 0,
+        }
+    }
+
+    #[test]
+    fn default_columns_are_name_and_age() {
+        let printer = Printer::new(&resource_with(Vec::new()));
+        let defs = printer.column_definitions();
+        let names: Vec<&str> = defs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["Name", "Age"]);
+        assert_eq!(defs[1]["type"], "date");
+        assert_eq!(
+            printer.cells(&member1(), now()),
+            [json!("member1"), json!("5m12s")]
+        );
+    }
+
+    #[test]
+    fn cells_by_type_and_first_value_only() {
+        let printer = Printer::new(&resource_with(vec![
+            column("Replicas", "integer", ".spec.replicas"),
+            column("Float", "integer", ".spec.ratio"),
+            column("Ratio", "number", ".spec.ratio"),
+            column("Paused", "boolean", ".spec.paused"),
+            column(
+                "Ready",
+                "boolean",
+                ".status.conditions[?(@.type==\"Ready\")].status",
+            ),
+            column("Kind", "string", ".spec.manifests[*].kind"),
+            column("Meta", "string", ".spec.meta"),
+            column("Seen", "date", ".status.lastSeen"),
+            column("Nothing", "integer", ".spec.nothing"),
+            column("Null", "string", ".spec.null"),
+            column("Odd", "color", ".spec.replicas"),
+            column("Broken", "string", ".spec[?("),
+        ]));
+        let object = json!({
+            "metadata": {"name": "x"},
+            "spec": {"replicas": 3, "ratio": 2.5, "paused": false, "null": null,
+                "manifests": [{"kind": "Deployment"}, {"kind": "Service"}],
+                "meta": {"b": 1, "a": "<x>"}},
+            "status": {"conditions": [{"type": "Ready", "status": "True"}],
+                "lastSeen": "not a time"}
+        });
+        let want = json!([
+            "x",
+            3,
+            2,
+            2.5,
+            false,
+            null,
+            "Deployment",
+            "{\"a\":\"\\u003cx\\u003e\",\"b\":1}",
+            "<invalid>",
+            null,
+            null,
+            null,
+            null
+        ]);
+        assert_eq!(Value::Array(printer.cells(&object, now())), want);
+    }
+}

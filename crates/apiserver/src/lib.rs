@@ -11,6 +11,7 @@ pub mod discovery;
 pub mod objects;
 pub mod openapi;
 pub mod patch;
+pub mod protobuf;
 pub mod query;
 pub mod registry;
 pub mod route;

@@ -551,3 +551,82 @@ fn tables_show_printer_columns() {
     assert!(out.starts_with("NAME"), "{out}");
     assert!(out.lines().nth(1).unwrap().starts_with("web "), "{out}");
 }
+
+// kube-api.md §15: kubectl's generators send protobuf bodies.
+#[test]
+fn generators_send_protobuf() {
+    let Some(c) = start() else { return };
+    assert_eq!(
+        c.ok(&["create", "namespace", "demo"], None).trim(),
+        "namespace/demo created"
+    );
+    let out = c.ok(
+        &[
+            "create",
+            "configmap",
+            "x",
+            "-n",
+            "demo",
+            "--from-literal=a=1",
+        ],
+        None,
+    );
+    assert_eq!(out.trim(), "configmap/x created");
+    let out = c.ok(
+        &[
+            "create",
+            "secret",
+            "generic",
+            "s",
+            "-n",
+            "demo",
+            "--from-literal=k=v",
+        ],
+        None,
+    );
+    assert_eq!(out.trim(), "secret/s created");
+    let out = c.ok(
+        &[
+            "create",
+            "deployment",
+            "web",
+            "-n",
+            "demo",
+            "--image=nginx",
+            "--replicas=2",
+        ],
+        None,
+    );
+    assert_eq!(out.trim(), "deployment.apps/web created");
+    let out = c.ok(
+        &["get", "cm", "x", "-n", "demo", "-o", "jsonpath={.data.a}"],
+        None,
+    );
+    assert_eq!(out, "1");
+    let out = c.ok(
+        &[
+            "get",
+            "secret",
+            "s",
+            "-n",
+            "demo",
+            "-o",
+            "jsonpath={.data.k}",
+        ],
+        None,
+    );
+    assert_eq!(out, "dg==", "base64 of v");
+    let out = c.ok(
+        &[
+            "get",
+            "deploy",
+            "web",
+            "-n",
+            "demo",
+            "-o",
+            "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}",
+        ],
+        None,
+    );
+    assert_eq!(out, "2 nginx");
+}

@@ -191,7 +191,11 @@ pub(crate) fn bad_query(error: crate::query::QueryError) -> ApiError {
 }
 
 /// Media types accepted for create and update bodies.
-const BODY_MEDIA_TYPES: [&str; 2] = ["application/json", "application/yaml"];
+const BODY_MEDIA_TYPES: [&str; 3] = [
+    "application/json",
+    "application/yaml",
+    "application/vnd.kubernetes.protobuf",
+];
 
 /// The media type of a request body (`application/json` when absent, kube-api.md §1).
 pub(crate) fn content_type(headers: &HeaderMap) -> String {
@@ -209,7 +213,8 @@ pub(crate) fn content_type(headers: &HeaderMap) -> String {
     }
 }
 
-/// Decodes a create or update body: JSON, or YAML; protobuf and anything else are 415.
+/// Decodes a create or update body: JSON, YAML, or protobuf for the built-ins kubectl's
+/// generators send that way; anything else is 415.
 pub(crate) fn decode_body(headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
     match content_type(headers).as_str() {
         "application/json" => serde_json::from_slice(body).map_err(|e| {
@@ -222,6 +227,15 @@ pub(crate) fn decode_body(headers: &HeaderMap, body: &[u8]) -> Result<Value, Api
                 ApiError::bad_request(format!("the YAML request body could not be decoded: {e}"))
             })
         }
+        crate::protobuf::CONTENT_TYPE => crate::protobuf::decode_object(body).map_err(|e| {
+            if e.is_unsupported() {
+                ApiError::unsupported_media_type(&BODY_MEDIA_TYPES[..2])
+            } else {
+                ApiError::bad_request(format!(
+                    "the protobuf request body could not be decoded: {e}"
+                ))
+            }
+        }),
         _ => Err(ApiError::unsupported_media_type(&BODY_MEDIA_TYPES)),
     }
 }

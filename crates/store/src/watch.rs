@@ -177,15 +177,20 @@ impl Watcher {
         }
     }
 
+    /// Sends a live commit if it is under the prefix. Every commit advances the position: the
+    /// broadcast is in commit order without gaps (a lag is caught up from history first), so a
+    /// quiet watcher's position keeps up and a compaction cannot pass it unseen.
     async fn forward(&mut self, event: Arc<Event>) -> Result<(), Gone> {
-        if event.revision() <= self.sent || !has_prefix(&event.kv.key, &self.prefix) {
+        let revision = event.revision();
+        if revision <= self.sent {
             return Ok(());
         }
-        let revision = event.revision();
-        self.tx
-            .send(Ok(WatchMessage::Events(vec![(*event).clone()])))
-            .await
-            .map_err(|_| Gone)?;
+        if has_prefix(&event.kv.key, &self.prefix) {
+            self.tx
+                .send(Ok(WatchMessage::Events(vec![(*event).clone()])))
+                .await
+                .map_err(|_| Gone)?;
+        }
         self.sent = revision;
         Ok(())
     }

@@ -614,3 +614,27 @@ pub async fn slow_watcher_catches_up_without_gaps(backend: &mut Backend) {
     assert!(revisions.windows(2).all(|w| w[0] < w[1]), "out of order");
     assert_eq!(revisions.into_iter().collect::<BTreeSet<_>>(), acked);
 }
+
+/// A watcher that has seen everything (its prefix quiet while others write) survives a
+/// compaction up to the current revision and keeps delivering.
+pub async fn compaction_does_not_break_a_caught_up_watch(backend: &mut Backend) {
+    let store = backend.store().await;
+    let start = store.current_revision().await.unwrap();
+    let mut watch = store.watch("/test/caught-up/quiet/", start).await.unwrap();
+    for i in 0..5 {
+        store
+            .create(&format!("/test/caught-up/busy/k{i}"), vec![i])
+            .await
+            .unwrap();
+    }
+    let current = store.current_revision().await.unwrap();
+    store.compact(current).await.unwrap();
+    // Let progress notifications run: they must not look for history behind the compaction.
+    tokio::time::sleep(Duration::from_millis(TEST_PROGRESS_INTERVAL_MS * 3)).await;
+    let r = store
+        .create("/test/caught-up/quiet/a", b"x".to_vec())
+        .await
+        .unwrap();
+    let events = collect_events(&mut watch, 1).await;
+    assert_eq!(events[0].revision(), r);
+}

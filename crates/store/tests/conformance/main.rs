@@ -20,6 +20,7 @@ macro_rules! conformance {
             conformance!(@case $make, watch_resumes_from_a_revision);
             conformance!(@case $make, watch_sends_progress_when_quiet);
             conformance!(@case $make, slow_watcher_catches_up_without_gaps);
+            conformance!(@case $make, compaction_does_not_break_a_caught_up_watch);
             conformance!(@case $make, compaction_makes_old_revisions_too_old);
             conformance!(@case $make, pagination_is_consistent_at_the_first_pages_revision);
             conformance!(@case $make, list_at_old_revisions_and_the_future);

@@ -85,7 +85,7 @@ impl ApiServer {
         Ok(())
     }
 
-    /// The router: every path goes through [`handle`].
+    /// The router: every path goes through `handle`.
     pub fn router(self: Arc<Self>) -> Router {
         Router::new().fallback(handle).with_state(self)
     }

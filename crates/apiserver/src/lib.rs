@@ -5,9 +5,11 @@
 //! Owns: the HTTP API's behaviour. Must not: make failover or scheduling decisions.
 
 pub mod apply;
+pub mod auth;
 pub mod base64;
 pub mod crd;
 pub mod discovery;
+pub mod kubeconfig;
 pub mod objects;
 pub mod openapi;
 pub mod patch;
@@ -19,3 +21,4 @@ pub mod selectors;
 pub mod server;
 pub mod status;
 pub mod table;
+pub mod tls;

@@ -32,9 +32,13 @@ fn server() -> SocketAddr {
             });
         });
         let address = rx.recv().unwrap();
-        let seed = br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"keep"},"data":{"a":"1"}}"#;
-        let (code, _) = request(address, "POST", "/api/v1/namespaces/default/configmaps", "application/json", seed);
-        assert_eq!(code, 201);
+        for name in ["keep", "prop"] {
+            let seed = format!(
+                r#"{{"apiVersion":"v1","kind":"ConfigMap","metadata":{{"name":"{name}"}},"data":{{"a":"1"}}}}"#
+            );
+            let (code, _) = request(address, "POST", CM, "application/json", seed.as_bytes());
+            assert_eq!(code, 201);
+        }
         address
     })
 }
@@ -74,14 +78,10 @@ fn refused(code: u16, body: &Value, what: &str) {
     assert_eq!(body["code"], code, "{what}: {body}");
 }
 
-fn unchanged(address: SocketAddr) {
-    let (code, body) = request(
-        address,
-        "GET",
-        "/api/v1/namespaces/default/configmaps/keep",
-        "application/json",
-        b"",
-    );
+/// Asserts the ConfigMap `name` still holds `a: "1"` and the server still answers.
+fn unchanged(address: SocketAddr, name: &str) {
+    let path = format!("{CM}/{name}");
+    let (code, body) = request(address, "GET", &path, "application/json", b"");
     assert_eq!(code, 200);
     assert_eq!(body["data"], serde_json::json!({"a": "1"}));
     let (code, _) = request(address, "GET", "/version", "application/json", b"");
@@ -90,6 +90,8 @@ fn unchanged(address: SocketAddr) {
 
 const CM: &str = "/api/v1/namespaces/default/configmaps";
 const KEEP: &str = "/api/v1/namespaces/default/configmaps/keep";
+/// The object the property test may change (tests run in parallel on one server).
+const PROP: &str = "/api/v1/namespaces/default/configmaps/prop";
 const CLUSTERS: &str = "/apis/cluster.karmada.io/v1alpha1/clusters";
 
 #[test]
@@ -188,7 +190,7 @@ fn malformed_bodies_get_status_errors() {
         refused(code, &status, &what);
         assert_eq!(code, expected, "{what}: {status}");
     }
-    unchanged(address);
+    unchanged(address, "keep");
 }
 
 /// Arbitrary JSON values, nested a little.
@@ -233,8 +235,8 @@ proptest! {
         let address = server();
         let (method, path, content_type) = [
             ("POST", CM, "application/json"),
-            ("PUT", KEEP, "application/json"),
-            ("PATCH", KEEP, "application/json-patch+json"),
+            ("PUT", PROP, "application/json"),
+            ("PATCH", PROP, "application/json-patch+json"),
             ("POST", CLUSTERS, "application/json"),
         ][target];
         for body in [bytes.clone(), serde_json::to_vec(&value).unwrap()] {
@@ -245,9 +247,9 @@ proptest! {
             }
         }
         // A successful random PUT or patch may change `keep`; restore it for the next case.
-        let restore = br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"keep"},"data":{"a":"1"}}"#;
-        let (code, _) = request(address, "PUT", KEEP, "application/json", restore);
+        let restore = br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"prop"},"data":{"a":"1"}}"#;
+        let (code, _) = request(address, "PUT", PROP, "application/json", restore);
         prop_assert_eq!(code, 200);
-        unchanged(address);
+        unchanged(address, "prop");
     }
 }

@@ -1,17 +1,22 @@
 //! `flotilla apiserver`: serves the Kubernetes-compatible API over the SQLite store in a data
-//! directory and writes a kubeconfig that works as is. Owns: argument mapping, the listener and
-//! the kubeconfig file. Must not: implement the API (`flotilla-apiserver`).
+//! directory and writes a kubeconfig that works as is. Owns: argument mapping, the listener,
+//! the choice between TLS and plain HTTP, and the kubeconfig file. Must not: implement the API,
+//! the PKI or the token check (`flotilla-apiserver`).
 //!
-//! Today the server speaks plain HTTP, which it does only when asked (`--insecure-http`) and
-//! only on a loopback address; TLS with a generated CA and bearer tokens is the next step.
+//! By default the server speaks TLS with a certificate from a CA generated on first start in
+//! `DIR/pki` and requires the admin bearer token; plain HTTP without authentication only when
+//! asked (`--insecure-http`) and only on a loopback address.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use flotilla_api::admission::AdmissionConfig;
+use flotilla_apiserver::auth::{Tokens, require_bearer};
+use flotilla_apiserver::kubeconfig::{Access, render};
 use flotilla_apiserver::server::ApiServer;
+use flotilla_apiserver::tls;
 use flotilla_store::sqlite::SqliteStore;
 
 use crate::Outcome;
@@ -25,14 +30,9 @@ pub fn run(args: &ApiserverArgs) -> Result<Outcome> {
             args.listen
         )
     })?;
-    if !args.insecure_http {
+    if args.insecure_http && !listen.ip().is_loopback() {
         bail!(
-            "TLS serving is not implemented yet: pass --insecure-http to serve plain HTTP on a loopback address"
-        );
-    }
-    if !listen.ip().is_loopback() {
-        bail!(
-            "plain HTTP is only served on a loopback address, not {}",
+            "plain HTTP is only served on a loopback address, not {}; drop --insecure-http to serve TLS",
             listen.ip()
         );
     }
@@ -58,29 +58,94 @@ async fn serve(args: &ApiserverArgs, listen: SocketAddr) -> Result<Outcome> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
-    let address = listener.local_addr().context("reading the bound address")?;
+    let bound = listener.local_addr().context("reading the bound address")?;
     let kubeconfig = args.data_dir.join("kubeconfig");
-    write_kubeconfig(&kubeconfig, &format!("http://{address}"))?;
-    eprintln!(
-        "flotilla apiserver: serving http://{address} (store {}); export KUBECONFIG={}",
-        args.data_dir.join("store").display(),
-        kubeconfig.display()
-    );
-    axum::serve(listener, server.router())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .context("serving")?;
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    if args.insecure_http {
+        let url = format!("http://{}", client_address(bound));
+        write_kubeconfig(
+            &kubeconfig,
+            &render(&Access {
+                server: &url,
+                ..Access::default()
+            }),
+        )?;
+        announce(args, &url, &kubeconfig);
+        axum::serve(listener, server.router())
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("serving")?;
+        return Ok(Outcome::Success);
+    }
+    let pki_dir = args.data_dir.join("pki");
+    let pki = tls::load_or_create(&pki_dir, &[listen.ip().to_string()])
+        .with_context(|| format!("setting up TLS in {}", pki_dir.display()))?;
+    let url = format!("https://{}", client_address(bound));
+    let access = Access {
+        server: &url,
+        ca_pem: Some(&pki.ca_pem),
+        token: Some(&pki.admin_token),
+    };
+    write_kubeconfig(&kubeconfig, &render(&access))?;
+    announce(args, &url, &kubeconfig);
+    let router = require_bearer(server.router(), Tokens::new([pki.admin_token.clone()]));
+    tls::serve(listener, pki.server_config.clone(), router, shutdown).await;
     Ok(Outcome::Success)
 }
 
-/// A kubeconfig with one cluster, user and context named `flotilla`.
-fn write_kubeconfig(path: &Path, server: &str) -> Result<()> {
-    let text = format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: flotilla\n  cluster:\n    server: {server}\n\
-         users:\n- name: flotilla-admin\n  user: {{}}\ncontexts:\n- name: flotilla\n  context:\n    cluster: flotilla\n    user: flotilla-admin\n\
-         current-context: flotilla\n"
+/// The address clients use: loopback of the same family when listening on all interfaces.
+fn client_address(bound: SocketAddr) -> SocketAddr {
+    let ip = match bound.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    SocketAddr::new(ip, bound.port())
+}
+
+fn announce(args: &ApiserverArgs, url: &str, kubeconfig: &Path) {
+    eprintln!(
+        "flotilla apiserver: serving {url} (store {}); kubeconfig written to {}: export KUBECONFIG={}",
+        args.data_dir.join("store").display(),
+        kubeconfig.display(),
+        kubeconfig.display()
     );
-    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Writes the kubeconfig (it holds the admin token: owner-only on unix) through a temporary
+/// file, so that a reader never sees half of it.
+fn write_kubeconfig(path: &Path, text: &str) -> Result<()> {
+    let temporary = path.with_extension("tmp");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = options
+        .open(&temporary)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()))
+        .and_then(|()| std::fs::rename(&temporary, path));
+    written.with_context(|| format!("writing {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clients_use_loopback_for_unspecified_addresses() {
+        let cases = [
+            ("0.0.0.0:6443", "127.0.0.1:6443"),
+            ("[::]:6443", "[::1]:6443"),
+            ("10.1.2.3:6443", "10.1.2.3:6443"),
+        ];
+        for (bound, expected) in cases {
+            let bound: SocketAddr = bound.parse().unwrap();
+            assert_eq!(client_address(bound).to_string(), expected);
+        }
+    }
 }

@@ -31,13 +31,15 @@ pub enum Command {
 /// `flotilla apiserver`.
 #[derive(Args, Debug)]
 pub struct ApiserverArgs {
-    /// Data directory: the SQLite store and the kubeconfig live here.
+    /// Data directory: the SQLite store, the kubeconfig and the PKI (`pki/`: CA, server
+    /// certificate, admin token) live here.
     #[arg(long, default_value = "flotilla-data")]
     pub data_dir: PathBuf,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:6443")]
     pub listen: String,
-    /// Serve plain HTTP (only on a loopback address).
+    /// Serve plain HTTP without authentication (only on a loopback address) instead of TLS with
+    /// a bearer token.
     #[arg(long)]
     pub insecure_http: bool,
     /// Allow ClusterTaintPolicies with NoExecute taints (Karmada's webhook flag; off by default).

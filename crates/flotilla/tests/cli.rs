@@ -1,4 +1,5 @@
-//! End-to-end tests of the `flotilla` binary's offline commands: `validate`, `crds`, `schedule` and `sim`.
+//! End-to-end tests of the `flotilla` binary's offline commands: `validate`, `crds`, `schedule` and
+//! `sim`; and of `flotilla apiserver`'s startup (TLS, token, kubeconfig) with the real kubectl.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -466,4 +467,74 @@ fn sim_rejects_bad_arguments_with_reasons() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(stderr(&out).contains(reason), "{args:?}: {}", stderr(&out));
     }
+}
+
+/// `flotilla apiserver` without flags serves TLS with a token and writes a kubeconfig that the
+/// real kubectl uses as is (skipped without kubectl on PATH unless `CI=true`).
+#[test]
+fn apiserver_serves_tls_and_writes_a_working_kubeconfig() {
+    let kubectl = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|p| p.join("kubectl"))
+            .find(|p| p.is_file())
+    });
+    let Some(kubectl) = kubectl else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "kubectl is required with CI=true"
+        );
+        eprintln!("SKIPPED: kubectl is not on PATH");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_flotilla"))
+        .args(["apiserver", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(&data)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("flotilla runs");
+    let kubeconfig = data.join("kubeconfig");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !kubeconfig.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = Command::new(kubectl)
+        .args(["get", "ns", "--request-timeout=30s"])
+        .env("KUBECONFIG", &kubeconfig)
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    server.kill().unwrap();
+    let log = server.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&log.stderr);
+    assert!(
+        out.status.success(),
+        "{}{log}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains("karmada-system"), "{}", stdout(&out));
+    let text = std::fs::read_to_string(&kubeconfig).unwrap();
+    assert!(text.contains("server: https://127.0.0.1:"), "{text}");
+    assert!(text.contains("certificate-authority-data: "), "{text}");
+    assert!(text.contains("token: "), "{text}");
+    assert!(log.contains("https://127.0.0.1:"), "{log}");
+}
+
+#[test]
+fn apiserver_refuses_plain_http_off_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let args = [
+        "apiserver",
+        "--insecure-http",
+        "--listen",
+        "0.0.0.0:0",
+        "--data-dir",
+        data,
+    ];
+    let out = flotilla(&args, None);
+    assert_ne!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("only served on a loopback address"), "{err}");
 }

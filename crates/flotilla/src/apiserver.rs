@@ -1,5 +1,5 @@
 //! `flotilla apiserver`: serves the Kubernetes-compatible API over the SQLite store in a data
-//! directory and writes a kubeconfig that works as is. Owns: argument mapping, the listener,
+//! directory (or etcd, `--etcd-endpoints`) and writes a kubeconfig that works as is. Owns: argument mapping, the listener,
 //! the choice between TLS and plain HTTP, and the kubeconfig file. Must not: implement the API,
 //! the PKI or the token check (`flotilla-apiserver`).
 //!
@@ -17,6 +17,7 @@ use flotilla_apiserver::auth::{Tokens, require_bearer};
 use flotilla_apiserver::kubeconfig::{Access, render};
 use flotilla_apiserver::server::ApiServer;
 use flotilla_apiserver::tls;
+use flotilla_store::Store;
 use flotilla_store::sqlite::SqliteStore;
 
 use crate::Outcome;
@@ -44,13 +45,12 @@ pub fn run(args: &ApiserverArgs) -> Result<Outcome> {
 }
 
 async fn serve(args: &ApiserverArgs, listen: SocketAddr) -> Result<Outcome> {
-    let store = SqliteStore::open(&args.data_dir.join("store"))
-        .with_context(|| format!("opening the store in {}", args.data_dir.display()))?;
+    let store = open_store(args).await?;
     let admission = AdmissionConfig {
         allow_no_execute_taint_policy: args.allow_no_execute_taint_policy,
         ..AdmissionConfig::default()
     };
-    let server = ApiServer::with_admission(Arc::new(store), admission);
+    let server = ApiServer::with_admission(store, admission);
     server
         .bootstrap()
         .await
@@ -95,6 +95,20 @@ async fn serve(args: &ApiserverArgs, listen: SocketAddr) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
+/// SQLite in `DIR/store`, or etcd when `--etcd-endpoints` is given.
+async fn open_store(args: &ApiserverArgs) -> Result<Arc<dyn Store>> {
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("creating the data directory {}", args.data_dir.display()))?;
+    if args.etcd_endpoints.is_empty() {
+        let store = SqliteStore::open(&args.data_dir.join("store"))
+            .with_context(|| format!("opening the store in {}", args.data_dir.display()))?;
+        return Ok(Arc::new(store));
+    }
+    flotilla_store::open_etcd(&args.etcd_endpoints, &args.etcd_prefix)
+        .await
+        .with_context(|| format!("connecting to etcd at {}", args.etcd_endpoints.join(",")))
+}
+
 /// The address clients use: loopback of the same family when listening on all interfaces.
 fn client_address(bound: SocketAddr) -> SocketAddr {
     let ip = match bound.ip() {
@@ -108,10 +122,22 @@ fn client_address(bound: SocketAddr) -> SocketAddr {
 fn announce(args: &ApiserverArgs, url: &str, kubeconfig: &Path) {
     eprintln!(
         "flotilla apiserver: serving {url} (store {}); kubeconfig written to {}: export KUBECONFIG={}",
-        args.data_dir.join("store").display(),
+        store_description(args),
         kubeconfig.display(),
         kubeconfig.display()
     );
+}
+
+fn store_description(args: &ApiserverArgs) -> String {
+    if args.etcd_endpoints.is_empty() {
+        args.data_dir.join("store").display().to_string()
+    } else {
+        format!(
+            "etcd {} under {}",
+            args.etcd_endpoints.join(","),
+            args.etcd_prefix
+        )
+    }
 }
 
 /// Writes the kubeconfig (it holds the admin token: owner-only on unix) through a temporary

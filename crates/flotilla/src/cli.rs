@@ -38,6 +38,13 @@ pub struct ApiserverArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:6443")]
     pub listen: String,
+    /// Store objects in etcd at these endpoints (comma-separated URLs) instead of SQLite in the
+    /// data directory.
+    #[arg(long, value_delimiter = ',')]
+    pub etcd_endpoints: Vec<String>,
+    /// Key prefix in etcd, so that several stores can share one etcd.
+    #[arg(long, default_value = "/flotilla")]
+    pub etcd_prefix: String,
     /// Serve plain HTTP without authentication (only on a loopback address) instead of TLS with
     /// a bearer token.
     #[arg(long)]

@@ -34,6 +34,9 @@ pub use types::{
 };
 pub use watch::{Watch, WatchMessage};
 
+/// Whether this build has the etcd backend (cargo feature `etcd`).
+pub const ETCD_SUPPORT: bool = cfg!(feature = "etcd");
+
 /// A boxed, sendable future: the trait is object-safe so the backend is chosen at run time.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -88,4 +91,30 @@ pub trait Store: Send + Sync + 'static {
     /// Drops superseded versions and tombstones at or below `revision`; the latest version of
     /// every live key is kept. Compacting at or below the current compacted revision is a no-op.
     fn compact(&self, revision: Revision) -> BoxFuture<'_, Result<()>>;
+}
+
+/// Connects to etcd at `endpoints` with keys under `key_prefix` (e.g. `/flotilla`). Builds
+/// without the cargo feature `etcd` answer [`StoreError::Backend`] saying so, so callers need
+/// no feature of their own.
+pub async fn open_etcd(
+    endpoints: &[String],
+    key_prefix: &str,
+) -> Result<std::sync::Arc<dyn Store>> {
+    #[cfg(feature = "etcd")]
+    {
+        let options = etcd::EtcdOptions {
+            key_prefix: key_prefix.to_string(),
+            ..Default::default()
+        };
+        let store = etcd::EtcdStore::connect(endpoints, options).await?;
+        Ok(std::sync::Arc::new(store))
+    }
+    #[cfg(not(feature = "etcd"))]
+    {
+        let _ = (endpoints, key_prefix);
+        Err(StoreError::Backend(
+            "this build has no etcd support: build with the cargo feature flotilla-store/etcd"
+                .into(),
+        ))
+    }
 }

@@ -373,7 +373,7 @@ impl Store for MemoryStore {
     fn watch<'a>(&'a self, prefix: &'a str, after: Revision) -> BoxFuture<'a, Result<Watch>> {
         Box::pin(async move {
             validate_prefix(prefix)?;
-            let live = {
+            let (live, subscribed_at) = {
                 let state = self.shared.lock();
                 if after < state.compacted {
                     return Err(StoreError::Compacted {
@@ -382,7 +382,7 @@ impl Store for MemoryStore {
                     });
                 }
                 // Subscribed under the lock: no commit can slip between history and live.
-                self.shared.commits.subscribe()
+                (self.shared.commits.subscribe(), state.revision)
             };
             let source: Arc<dyn EventSource> = self.shared.clone();
             Ok(spawn_watch(
@@ -390,6 +390,7 @@ impl Store for MemoryStore {
                 live,
                 prefix.to_string(),
                 after,
+                subscribed_at,
                 self.progress_interval,
             ))
         })

@@ -146,11 +146,14 @@ impl SqliteStore {
             });
         }
         let source: Arc<dyn EventSource> = Arc::new(self.reads.clone());
+        // Read after subscribing: every commit above it arrives through `live`.
+        let subscribed_at = source.current_revision().await?;
         Ok(spawn_watch(
             source,
             live,
             prefix.to_string(),
             after,
+            subscribed_at,
             self.progress_interval,
         ))
     }

@@ -25,6 +25,8 @@ pub const WATCH_BUFFER_MESSAGES: usize = 64;
 pub const REPLAY_PAGE_EVENTS: usize = 500;
 /// Commits buffered in the broadcast before a slow watcher must replay from history.
 pub const BROADCAST_CAPACITY_EVENTS: usize = 4096;
+/// Times a progress notification drains the broadcast before reading history instead.
+const PROGRESS_DRAIN_ATTEMPTS: usize = 3;
 /// Default interval of progress notifications (kine's default).
 pub const DEFAULT_PROGRESS_INTERVAL_MS: u64 = 5_000;
 
@@ -79,13 +81,15 @@ pub(crate) trait EventSource: Send + Sync + 'static {
     fn current_revision(&self) -> BoxFuture<'_, Result<Revision>>;
 }
 
-/// Starts a watch over `source` fed live by `live` (subscribed by the caller before any history
-/// query, while no commit can be in flight past the subscription).
+/// Starts a watch over `source` fed live by `live`. `subscribed_at` is the store's current
+/// revision read just after subscribing: every later commit arrives through `live`, so history
+/// is read only when the watch starts before it.
 pub(crate) fn spawn_watch(
     source: Arc<dyn EventSource>,
     live: broadcast::Receiver<Arc<Event>>,
     prefix: String,
     after: Revision,
+    subscribed_at: Revision,
     progress_interval: Duration,
 ) -> Watch {
     let (tx, rx) = mpsc::channel(WATCH_BUFFER_MESSAGES);
@@ -96,7 +100,7 @@ pub(crate) fn spawn_watch(
             sent: after,
             tx,
         };
-        if let Err(error) = watcher.run(live, progress_interval).await {
+        if let Err(error) = watcher.run(live, subscribed_at, progress_interval).await {
             let _ = watcher.tx.send(Err(error)).await;
         }
     });
@@ -124,9 +128,10 @@ impl Watcher {
     async fn run(
         &mut self,
         mut live: broadcast::Receiver<Arc<Event>>,
+        subscribed_at: Revision,
         progress_interval: Duration,
     ) -> Result<()> {
-        if self.replay().await?.is_err() {
+        if self.sent < subscribed_at && self.replay().await?.is_err() {
             return Ok(());
         }
         let mut progress = tokio::time::interval(progress_interval);
@@ -147,7 +152,7 @@ impl Watcher {
                     Err(broadcast::error::RecvError::Closed) => return Err(StoreError::Closed),
                 },
                 _ = progress.tick() => {
-                    if self.progress().await?.is_err() {
+                    if self.progress(&mut live).await?.is_err() {
                         return Ok(());
                     }
                 }
@@ -195,10 +200,47 @@ impl Watcher {
         Ok(())
     }
 
+    /// Forwards what the broadcast already holds; the outer result is the store's, the inner
+    /// one whether the reader is still there.
+    async fn drain(
+        &mut self,
+        live: &mut broadcast::Receiver<Arc<Event>>,
+    ) -> Result<Result<(), Gone>> {
+        loop {
+            match live.try_recv() {
+                Ok(event) => {
+                    if let Err(gone) = self.forward(event).await {
+                        return Ok(Err(gone));
+                    }
+                }
+                Err(broadcast::error::TryRecvError::Empty) => return Ok(Ok(())),
+                Err(broadcast::error::TryRecvError::Lagged(_)) => {
+                    if let Err(gone) = self.replay().await? {
+                        return Ok(Err(gone));
+                    }
+                }
+                Err(broadcast::error::TryRecvError::Closed) => return Err(StoreError::Closed),
+            }
+        }
+    }
+
     /// A progress notification at the current revision — only once every commit up to it has
-    /// been sent (the broadcast may still hold some: then catch up from history first).
-    async fn progress(&mut self) -> Result<Result<(), Gone>> {
-        let current = self.source.current_revision().await?;
+    /// been sent: what the broadcast holds is forwarded first, and history is read only for
+    /// commits that are not in the broadcast yet.
+    async fn progress(
+        &mut self,
+        live: &mut broadcast::Receiver<Arc<Event>>,
+    ) -> Result<Result<(), Gone>> {
+        let mut current = self.source.current_revision().await?;
+        for _ in 0..PROGRESS_DRAIN_ATTEMPTS {
+            if current <= self.sent {
+                break;
+            }
+            if let Err(gone) = self.drain(live).await? {
+                return Ok(Err(gone));
+            }
+            current = self.source.current_revision().await?;
+        }
         if current > self.sent
             && let Err(gone) = self.replay().await?
         {

@@ -2,7 +2,8 @@
 //! into the live object (maps recursively, lists whole, `null` removes), the manager's fields are
 //! recorded in `metadata.managedFields` (FieldsV1), and fields the manager applied before but no
 //! longer applies — and that no other manager owns — are removed. Conflicts between managers (the
-//! full tier) are not detected yet.
+//! full tier) are not detected yet. Re-applying the same configuration is a no-op by the
+//! general rule (`objects::is_no_op` ignores managedFields times).
 //!
 //! Owns: apply merging and field ownership. Must not: touch the store or decide metadata rules.
 
@@ -162,28 +163,10 @@ pub fn apply(
     object
 }
 
-/// Whether two objects differ only in managedFields timestamps (the no-op rule, §5.4).
-pub fn same_ignoring_times(a: &Value, b: &Value) -> bool {
-    let strip = |v: &Value| {
-        let mut v = v.clone();
-        if let Some(meta) = v["metadata"].as_object_mut() {
-            meta.remove("resourceVersion");
-            if let Some(entries) = meta.get_mut("managedFields").and_then(Value::as_array_mut) {
-                for entry in entries {
-                    if let Some(e) = entry.as_object_mut() {
-                        e.remove("time");
-                    }
-                }
-            }
-        }
-        v
-    };
-    strip(a) == strip(b)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::objects::is_no_op;
 
     #[test]
     fn fields_v1_of_the_spec_example() {
@@ -247,7 +230,7 @@ mod tests {
             "v1",
             "2026-11-24T12:00:00Z",
         );
-        assert!(same_ignoring_times(&applied, &again));
-        assert!(!same_ignoring_times(&created, &applied));
+        assert!(is_no_op(&applied, &again));
+        assert!(!is_no_op(&created, &applied));
     }
 }

@@ -136,11 +136,7 @@ pub fn api_resource_list(registry: &Registry, group: &str, version: &str) -> Opt
 
 /// An 8-byte hash of the resource's identity in base64, as discovery carries it.
 fn storage_version_hash(r: &Resource) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in format!("{}/{}/{}", r.group, r.version, r.kind).bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
+    let hash = crate::openapi::fnv1a64(format!("{}/{}/{}", r.group, r.version, r.kind).as_bytes());
     crate::base64::encode(&hash.to_be_bytes())
 }
 

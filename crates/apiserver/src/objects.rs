@@ -506,12 +506,18 @@ pub fn with_resource_version(mut object: Value, revision: u64) -> Value {
     object
 }
 
-/// Whether an update changes nothing (ignoring resourceVersion): a no-op write (§5.4).
+/// Whether an update changes nothing (kube-api.md §5.4): equal apart from the resourceVersion
+/// and the times of managedFields entries (a re-apply of the same configuration is a no-op).
 pub fn is_no_op(stored: &Value, updated: &Value) -> bool {
     let strip = |v: &Value| {
         let mut v = v.clone();
         if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
             meta.remove("resourceVersion");
+            if let Some(entries) = meta.get_mut("managedFields").and_then(Value::as_array_mut) {
+                for entry in entries.iter_mut().filter_map(Value::as_object_mut) {
+                    entry.remove("time");
+                }
+            }
         }
         v
     };

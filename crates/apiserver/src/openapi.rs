@@ -104,12 +104,14 @@ fn schema_of(r: &Resource) -> Option<Value> {
 
 /// A short content hash (FNV-1a 64, hex) of a document.
 pub fn hash(doc: &Value) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in doc.to_string().bytes() {
-        h ^= u64::from(byte);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016X}")
+    format!("{:016X}", fnv1a64(doc.to_string().as_bytes()))
+}
+
+/// FNV-1a, 64 bits: the content hashes of discovery and OpenAPI.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h: u64, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
+use flotilla_apiserver::kubeconfig::{Access, render};
 use flotilla_apiserver::server::ApiServer;
 use flotilla_store::sqlite::SqliteStore;
 
@@ -56,12 +57,11 @@ fn start() -> Option<Cluster> {
 }
 
 fn write_kubeconfig(path: &Path, server: &str) {
-    let text = format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: flotilla\n  cluster:\n    server: {server}\n\
-         users:\n- name: admin\n  user: {{}}\ncontexts:\n- name: flotilla\n  context:\n    cluster: flotilla\n    user: admin\n\
-         current-context: flotilla\n"
-    );
-    std::fs::write(path, text).unwrap();
+    let access = Access {
+        server,
+        ..Access::default()
+    };
+    std::fs::write(path, render(&access)).unwrap();
 }
 
 impl Cluster {

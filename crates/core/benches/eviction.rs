@@ -20,8 +20,11 @@
 //!
 //! Run: `cargo bench -p flotilla-core --bench eviction` (add `-- --bindings N --passes P`).
 
+mod support;
+
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+use support::{Rng, arg, pct, peak_memory_kib};
 
 use flotilla_api::constants::{annotations, conditions, taints};
 use flotilla_api::kinds::{Cluster, ClusterResourceBinding, ResourceBinding};
@@ -41,21 +44,6 @@ const FAILOVER_TAINT: &str = "failover.flotilla.io/not-ready";
 const FAILED: &str = "member-000";
 /// Healthy clusters besides the failed one.
 const HEALTHY: u64 = 9;
-
-/// A small deterministic generator (xorshift64*), so every run decides the same fleet.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn at(s: &str) -> Time {
     Time(s.parse().unwrap())
@@ -320,29 +308,6 @@ fn binding(i: usize, rng: &mut Rng) -> Object {
         b.status = Some(status);
         Object::Rb(b)
     }
-}
-
-fn peak_memory_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// Percentile `p` of sorted durations, in microseconds.
-fn pct(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p) as usize].as_secs_f64() * 1e6
 }
 
 /// What phase B did with the keys.

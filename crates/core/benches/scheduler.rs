@@ -4,7 +4,10 @@
 //!
 //! Run: `cargo bench -p flotilla-core --bench scheduler` (add `-- --clusters N --bindings M`).
 
+mod support;
+
 use std::time::Instant;
+use support::{Rng, arg, peak_memory_kib};
 
 use flotilla_api::kinds::{Cluster, ResourceBinding};
 use flotilla_api::quantity::Quantity;
@@ -12,21 +15,6 @@ use flotilla_api::types::*;
 use flotilla_core::scheduler::{ClusterSnapshot, SchedulerConfig, schedule};
 use k8s_openapi::api::core::v1::{Taint, Toleration};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, Time};
-
-/// A small deterministic generator (xorshift64*), so every run schedules the same fleet.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn q(s: String) -> Quantity {
     s.parse().unwrap()
@@ -220,21 +208,6 @@ fn binding(i: usize, clusters: usize, rng: &mut Rng) -> ResourceBinding {
     );
     b.metadata.namespace = Some("default".into());
     b
-}
-
-fn peak_memory_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 fn main() {

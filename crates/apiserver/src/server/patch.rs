@@ -13,7 +13,7 @@ use super::write::{
     WriteOptions, admitted_update, apply_scale, create_object, now, scale_of, write_loop,
 };
 use super::{ApiServer, Request, content_type, json_response, with_warnings};
-use crate::apply::{apply, same_ignoring_times};
+use crate::apply::apply;
 use crate::objects::Part;
 use crate::patch::{PatchType, StrategicSchema, json_patch, merge_patch, strategic_merge_patch};
 use crate::registry::Resource;
@@ -174,15 +174,7 @@ async fn server_side_apply(
         options.dry_run,
         |stored| {
             let object = apply(Some(stored), &config, manager, &api_version, &now());
-            let (mut updated, warnings) =
-                admitted_update(server, resource, stored, object, Part::Main, options)?;
-            if same_ignoring_times(stored, &updated.object) {
-                updated.object = stored.clone();
-                if let Some(meta) = updated.object["metadata"].as_object_mut() {
-                    meta.remove("resourceVersion");
-                }
-            }
-            Ok((updated, warnings))
+            admitted_update(server, resource, stored, object, Part::Main, options)
         },
     )
     .await?;

@@ -144,6 +144,7 @@ fn columns(version: &Value) -> Vec<Column> {
                     type_: text(c, &["type"]).to_string(),
                     json_path: text(c, &["jsonPath"]).to_string(),
                     priority: c["priority"].as_i64().unwrap_or(0) as i32,
+                    derived: None,
                 })
                 .collect()
         })

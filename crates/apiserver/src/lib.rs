@@ -13,6 +13,7 @@ pub mod kubeconfig;
 pub mod objects;
 pub mod openapi;
 pub mod patch;
+pub mod printers;
 pub mod protobuf;
 pub mod query;
 pub mod registry;

@@ -46,6 +46,8 @@ pub struct Column {
     pub json_path: String,
     /// 0: shown by default; more: only with `-o wide`.
     pub priority: i32,
+    /// A computed cell of a built-in kind (then `json_path` is unused).
+    pub derived: Option<crate::printers::Derived>,
 }
 
 /// The `/scale` subresource's field paths.
@@ -147,10 +149,7 @@ struct BuiltIn {
     categories: &'static [&'static str],
     status: bool,
     scale: bool,
-    columns: &'static [(&'static str, &'static str, &'static str, i32)],
 }
-
-const AGE: (&str, &str, &str, i32) = ("Age", "date", ".metadata.creationTimestamp", 0);
 
 /// The Kubernetes built-ins served (issue 6: what users propagate and controllers need).
 const BUILT_INS: &[BuiltIn] = &[
@@ -165,7 +164,6 @@ const BUILT_INS: &[BuiltIn] = &[
         categories: &[],
         status: true,
         scale: false,
-        columns: &[("Status", "string", ".status.phase", 0), AGE],
     },
     BuiltIn {
         group: "",
@@ -178,7 +176,6 @@ const BUILT_INS: &[BuiltIn] = &[
         categories: &[],
         status: false,
         scale: false,
-        columns: &[AGE],
     },
     BuiltIn {
         group: "",
@@ -191,7 +188,6 @@ const BUILT_INS: &[BuiltIn] = &[
         categories: &[],
         status: false,
         scale: false,
-        columns: &[("Type", "string", ".type", 0), AGE],
     },
     BuiltIn {
         group: "",
@@ -204,11 +200,6 @@ const BUILT_INS: &[BuiltIn] = &[
         categories: &["all"],
         status: true,
         scale: false,
-        columns: &[
-            ("Type", "string", ".spec.type", 0),
-            ("Cluster-IP", "string", ".spec.clusterIP", 0),
-            AGE,
-        ],
     },
     BuiltIn {
         group: "",
@@ -221,13 +212,6 @@ const BUILT_INS: &[BuiltIn] = &[
         categories: &[],
         status: false,
         scale: false,
-        columns: &[
-            ("Last Seen", "date", ".lastTimestamp", 0),
-            ("Type", "string", ".type", 0),
-            ("Reason", "string", ".reason", 0),
-            ("Object", "string", ".involvedObject.name", 0),
-            ("Message", "string", ".message", 0),
-        ],
     },
     BuiltIn {
         group: "apps",
@@ -240,12 +224,6 @@ const BUILT_INS: &[BuiltIn] = &[
         categories: &["all"],
         status: true,
         scale: true,
-        columns: &[
-            ("Replicas", "integer", ".spec.replicas", 0),
-            ("Ready", "integer", ".status.readyReplicas", 0),
-            ("Available", "integer", ".status.availableReplicas", 0),
-            AGE,
-        ],
     },
     BuiltIn {
         group: "apps",
@@ -258,11 +236,6 @@ const BUILT_INS: &[BuiltIn] = &[
         categories: &["all"],
         status: true,
         scale: true,
-        columns: &[
-            ("Replicas", "integer", ".spec.replicas", 0),
-            ("Ready", "integer", ".status.readyReplicas", 0),
-            AGE,
-        ],
     },
     BuiltIn {
         group: "apps",
@@ -275,11 +248,6 @@ const BUILT_INS: &[BuiltIn] = &[
         categories: &["all"],
         status: true,
         scale: false,
-        columns: &[
-            ("Desired", "integer", ".status.desiredNumberScheduled", 0),
-            ("Ready", "integer", ".status.numberReady", 0),
-            AGE,
-        ],
     },
     BuiltIn {
         group: "batch",
@@ -292,7 +260,6 @@ const BUILT_INS: &[BuiltIn] = &[
         categories: &["all"],
         status: true,
         scale: false,
-        columns: &[("Succeeded", "integer", ".status.succeeded", 0), AGE],
     },
     BuiltIn {
         group: "coordination.k8s.io",
@@ -305,7 +272,6 @@ const BUILT_INS: &[BuiltIn] = &[
         categories: &[],
         status: false,
         scale: false,
-        columns: &[("Holder", "string", ".spec.holderIdentity", 0), AGE],
     },
     BuiltIn {
         group: "apiextensions.k8s.io",
@@ -318,7 +284,6 @@ const BUILT_INS: &[BuiltIn] = &[
         categories: &["api-extensions"],
         status: true,
         scale: false,
-        columns: &[("Created At", "date", ".metadata.creationTimestamp", 0)],
     },
 ];
 
@@ -340,16 +305,7 @@ fn built_in(b: &BuiltIn) -> Resource {
             status_replicas_path: ".status.replicas".into(),
             label_selector_path: Some(".status.selector".into()),
         }),
-        columns: b
-            .columns
-            .iter()
-            .map(|(name, type_, json_path, priority)| Column {
-                name: name.to_string(),
-                type_: type_.to_string(),
-                json_path: json_path.to_string(),
-                priority: *priority,
-            })
-            .collect(),
+        columns: crate::printers::built_in_columns(b.kind).unwrap_or_default(),
         origin: Origin::BuiltIn,
     }
 }
@@ -376,6 +332,7 @@ fn flotilla(info: &KindInfo) -> Resource {
                 type_: c.type_.to_string(),
                 json_path: c.json_path.to_string(),
                 priority: c.priority,
+                derived: None,
             })
             .collect(),
         origin: Origin::Flotilla,

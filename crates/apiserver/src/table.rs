@@ -22,6 +22,7 @@ use flotilla_api::jsonpath::{RenderOptions, Template};
 use k8s_openapi::jiff::{SignedDuration, Timestamp};
 use serde_json::{Map, Value, json};
 
+use crate::printers::{self, Derived};
 use crate::registry::{Column, Resource};
 
 /// The Content-Type of a Table response.
@@ -129,6 +130,8 @@ struct PrintColumn {
 #[derive(Debug)]
 pub struct Printer {
     columns: Vec<PrintColumn>,
+    /// Whether a column of `columns` is the NAME (else NAME comes first, implicitly).
+    places_name: bool,
 }
 
 impl Printer {
@@ -144,20 +147,30 @@ impl Printer {
             .map(|column| {
                 let text = format!("{{range {}}}{{@}}{VALUE_END}{{end}}", column.json_path);
                 PrintColumn {
-                    template: Template::parse(&text).ok(),
+                    template: column
+                        .derived
+                        .is_none()
+                        .then(|| Template::parse(&text).ok())
+                        .flatten(),
                     column,
                 }
             })
             .collect();
-        Printer { columns }
+        let places_name = printers::places_name(&resource.columns);
+        Printer {
+            columns,
+            places_name,
+        }
     }
 
     /// `columnDefinitions`: NAME (format `name`) first, then the resource's columns with their
     /// priorities.
     pub fn column_definitions(&self) -> Value {
-        let name = json!({"name": "Name", "type": "string", "format": "name",
-            "description": NAME_DESCRIPTION, "priority": 0});
+        let name = (!self.places_name).then(|| printers::name_definition(NAME_DESCRIPTION, 0));
         let rest = self.columns.iter().map(|c| {
+            if c.column.derived == Some(Derived::Name) {
+                return printers::name_definition(NAME_DESCRIPTION, c.column.priority);
+            }
             let description = if c.column.json_path == CREATION_PATH {
                 CREATION_DESCRIPTION
             } else {
@@ -166,7 +179,7 @@ impl Printer {
             json!({"name": c.column.name, "type": c.column.type_, "format": "",
                 "description": description, "priority": c.column.priority})
         });
-        Value::Array(std::iter::once(name).chain(rest).collect())
+        Value::Array(name.into_iter().chain(rest).collect())
     }
 
     /// The cells of one object: its name, then one cell per column.
@@ -176,7 +189,9 @@ impl Printer {
             .and_then(Value::as_str)
             .unwrap_or("");
         let mut cells = Vec::with_capacity(self.columns.len() + 1);
-        cells.push(Value::String(name.to_owned()));
+        if !self.places_name {
+            cells.push(Value::String(name.to_owned()));
+        }
         cells.extend(self.columns.iter().map(|c| column_cell(c, object, now)));
         cells
     }
@@ -279,11 +294,15 @@ fn default_age_column() -> Column {
         type_: "date".into(),
         json_path: CREATION_PATH.into(),
         priority: 0,
+        derived: None,
     }
 }
 
 /// The cell of one column: the first value the path selects, converted by column type.
 fn column_cell(column: &PrintColumn, object: &Value, now: Timestamp) -> Value {
+    if let Some(derived) = column.column.derived {
+        return printers::cell(derived, object, now);
+    }
     let Some(template) = &column.template else {
         return Value::Null;
     };
@@ -650,6 +669,7 @@ mod tests {
             type_: type_.into(),
             json_path: json_path.into(),
             priority: 0,
+            derived: None,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod base64;
 pub mod crd;
 pub mod discovery;
+pub mod fieldset;
 pub mod kubeconfig;
 pub mod objects;
 pub mod openapi;

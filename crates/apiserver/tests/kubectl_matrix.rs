@@ -470,3 +470,61 @@ fn delete_all_and_wait_for_create() {
     c.ok(&["create", "configmap", "late", "--from-literal=a=1"], None);
     assert_eq!(output_of(waiter), "configmap/late condition met\n");
 }
+
+// kube-api.md §9 full tier: `apply --server-side` by a second manager that changes a field the
+// first owns is a 409 with the conflict named; `--force-conflicts` takes the field over.
+#[test]
+fn server_side_apply_conflicts() {
+    let Some(c) = start() else { return };
+    let applied = config_map("shared", "app: web");
+    c.ok(
+        &["apply", "--server-side", "--field-manager=alice", "-f", "-"],
+        Some(&applied),
+    );
+    let changed = applied.replace("b: \"2\"", "b: \"20\"");
+    let err = c.fails(
+        &["apply", "--server-side", "--field-manager=bob", "-f", "-"],
+        Some(&changed),
+    );
+    assert!(
+        err.starts_with(
+            "error: Apply failed with 1 conflict: conflict with \"alice\" using v1: .data.b\n"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("--force-conflicts"), "kubectl's advice: {err}");
+    // The same values are shared without a conflict.
+    c.ok(
+        &["apply", "--server-side", "--field-manager=bob", "-f", "-"],
+        Some(&applied),
+    );
+    let out = c.ok(
+        &[
+            "apply",
+            "--server-side",
+            "--field-manager=bob",
+            "--force-conflicts",
+            "-f",
+            "-",
+        ],
+        Some(&changed),
+    );
+    assert_eq!(out, "configmap/shared serverside-applied\n");
+    let managers = c.ok(
+        &[
+            "get",
+            "cm",
+            "shared",
+            "-o",
+            "jsonpath={.data.b} {.metadata.managedFields[*].manager}",
+        ],
+        None,
+    );
+    assert_eq!(managers, "20 alice bob");
+    // Now alice conflicts with bob on the field she lost.
+    let err = c.fails(
+        &["apply", "--server-side", "--field-manager=alice", "-f", "-"],
+        Some(&applied),
+    );
+    assert!(err.contains("conflict with \"bob\""), "{err}");
+}

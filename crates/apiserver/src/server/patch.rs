@@ -1,6 +1,6 @@
 //! PATCH (kube-api.md §7.6, §8, §9): merge, JSON and strategic merge patches (the last on
 //! built-in kinds only) applied to the live object in the server's read-modify-write loop, and
-//! server-side apply (minimal tier), which creates the object when it does not exist.
+//! server-side apply (with conflicts), which creates the object when it does not exist.
 //!
 //! Owns: choosing and applying the patch to the stored object. Must not: define patch semantics
 //! (`crate::patch`, `crate::apply`).
@@ -13,11 +13,11 @@ use super::write::{
     WriteOptions, admitted_update, apply_scale, create_object, now, scale_of, write_loop,
 };
 use super::{ApiServer, Request, content_type, json_response, with_warnings};
-use crate::apply::apply;
+use crate::apply::{Conflict, Manager, apply, conflict_cause, conflict_message};
 use crate::objects::Part;
 use crate::patch::{PatchType, StrategicSchema, json_patch, merge_patch, strategic_merge_patch};
 use crate::registry::Resource;
-use crate::status::ApiError;
+use crate::status::{ApiError, Cause, CauseType};
 
 /// Patch media types of a kind without strategic merge (CRD semantics).
 const CRD_PATCH_TYPES: [&str; 3] = [
@@ -129,7 +129,16 @@ pub(crate) async fn patch(server: &ApiServer, request: &Request) -> Result<Respo
     Ok(with_warnings(json_response(200, &shown), &warnings))
 }
 
-/// Server-side apply, minimal tier (kube-api.md §9).
+/// The 409 of apply conflicts (kube-api.md §9 full tier).
+fn conflict_error(conflicts: Vec<Conflict>) -> ApiError {
+    let causes = conflicts
+        .iter()
+        .map(|c| Cause::new(CauseType::FieldManagerConflict, &c.field, conflict_cause(c)))
+        .collect();
+    ApiError::apply_conflict(conflict_message(&conflicts), causes)
+}
+
+/// Server-side apply (kube-api.md §9): conflicts unless `force=true`.
 async fn server_side_apply(
     server: &ApiServer,
     request: &Request,
@@ -155,12 +164,19 @@ async fn server_side_apply(
     if config["metadata"]["name"].is_null() {
         config["metadata"]["name"] = Value::String(name.clone());
     }
+    let force = request.query.flag("force").map_err(super::bad_query)?;
     let api_version = resource.api_version();
+    let now = now();
+    let manager = Manager {
+        name: manager,
+        api_version: &api_version,
+        now: &now,
+    };
     let exists = fetch(server, resource, t.namespace.as_deref(), &name).await;
     if let Err(e) = &exists
         && e.code == 404
     {
-        let object = apply(None, &config, manager, &api_version, &now());
+        let object = apply(None, &config, &manager, force).map_err(conflict_error)?;
         let (created, warnings) =
             create_object(server, resource, t.namespace.as_deref(), object, options).await?;
         return Ok(with_warnings(json_response(201, &created), &warnings));
@@ -173,7 +189,7 @@ async fn server_side_apply(
         &name,
         options.dry_run,
         |stored| {
-            let object = apply(Some(stored), &config, manager, &api_version, &now());
+            let object = apply(Some(stored), &config, &manager, force).map_err(conflict_error)?;
             admitted_update(server, resource, stored, object, Part::Main, options)
         },
     )

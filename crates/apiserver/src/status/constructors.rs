@@ -67,6 +67,15 @@ impl ApiError {
             .with_details(StatusDetails::object(name, group, resource))
     }
 
+    /// 409 Conflict of a server-side apply (kube-api.md §9): the message names the managers
+    /// and fields; one `FieldManagerConflict` cause per field.
+    pub fn apply_conflict(message: String, causes: Vec<Cause>) -> Self {
+        ApiError::new(409, StatusReason::Conflict, message).with_details(StatusDetails {
+            causes,
+            ..StatusDetails::default()
+        })
+    }
+
     /// 422 Invalid: `<Kind>[.<group>] "<name>" is invalid: <field>: <message>`, or with several
     /// causes `… is invalid: [<field1>: <message1>, <field2>: <message2>]` (exact duplicates
     /// dropped). Details `{name, group, kind: <Kind>, causes}`.

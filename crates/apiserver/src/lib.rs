@@ -10,6 +10,7 @@ pub mod base64;
 pub mod crd;
 pub mod discovery;
 pub mod fieldset;
+pub mod gc;
 pub mod kubeconfig;
 pub mod objects;
 pub mod openapi;

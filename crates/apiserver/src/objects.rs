@@ -387,7 +387,13 @@ pub fn prepare_update(
         .unwrap_or(1);
     let bumped = generation + i64::from(spec_changed(resource, stored, &object));
     metadata_mut(&mut object)?.insert("generation".into(), json!(bumped));
-    let delete_now = is_deleting(&object) && finalizers(&object).is_empty();
+    // A terminating Namespace also waits for its `spec.finalizers` (the namespace controller's).
+    let spec_finalizers = resource.kind == "Namespace"
+        && resource.group.is_empty()
+        && object["spec"]["finalizers"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty());
+    let delete_now = is_deleting(&object) && finalizers(&object).is_empty() && !spec_finalizers;
     Ok(Updated {
         object,
         precondition,

@@ -43,6 +43,7 @@ fn start() -> Option<Cluster> {
     let server = ApiServer::new(store);
     let listener = runtime.block_on(async {
         server.bootstrap().await.expect("bootstrap");
+        server.spawn_controllers();
         tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap()
     });
     let address = listener.local_addr().unwrap();

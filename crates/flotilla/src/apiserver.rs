@@ -55,6 +55,8 @@ async fn serve(args: &ApiserverArgs, listen: SocketAddr) -> Result<Outcome> {
         .bootstrap()
         .await
         .map_err(|e| anyhow::anyhow!("creating the system namespaces: {}", e.message))?;
+    // Namespace lifecycle and garbage collection run in this process (docs/decisions.md).
+    let _controllers = server.spawn_controllers();
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;

@@ -5,7 +5,10 @@
 //! Owns: request dispatch and the store access of each verb. Must not: decide metadata rules
 //! (`objects`), parse selectors or patches (`selectors`, `patch`), or know a backend.
 
+mod collection;
+mod collector;
 mod crds;
+mod namespaces;
 mod patch;
 mod read;
 mod reply;
@@ -30,6 +33,7 @@ use crate::route::{Route, Target, route};
 use crate::status::ApiError;
 use flotilla_api::admission::AdmissionConfig;
 
+pub use namespaces::PROTECTED_NAMESPACES;
 pub use reply::{json_response, status_response, with_warnings};
 
 /// Largest request body accepted (3 MiB; kube-api.md §5.2: larger bodies get 413).
@@ -83,6 +87,18 @@ impl ApiServer {
             }
         }
         Ok(())
+    }
+
+    /// Starts the background controllers inside the API server process: the namespace
+    /// controller (empties and removes terminating namespaces, kube-api.md §0.2) and the garbage
+    /// collector (deletes objects whose owners are all gone, §7.9). Call once per store, after
+    /// [`ApiServer::bootstrap`], inside a tokio runtime; they run until their handles are aborted
+    /// or the runtime shuts down. Without them, namespaces stay `Terminating` and orphans stay.
+    pub fn spawn_controllers(self: &Arc<Self>) -> Vec<tokio::task::JoinHandle<()>> {
+        vec![
+            tokio::spawn(namespaces::run(self.clone())),
+            tokio::spawn(collector::run(self.clone())),
+        ]
     }
 
     /// The router: every path goes through `handle`.
@@ -174,6 +190,9 @@ async fn resource_request(server: &ApiServer, request: Request) -> Result<Respon
         (Method::PUT, true) => write::update(server, &request).await,
         (Method::PATCH, true) => patch::patch(server, &request).await,
         (Method::DELETE, true) => write::delete(server, &request).await,
+        (Method::DELETE, false) if request.target.subresource.is_none() => {
+            collection::delete_collection(server, &request).await
+        }
         (method, _) => {
             let r = &request.target.resource;
             Err(ApiError::method_not_allowed(

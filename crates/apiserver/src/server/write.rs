@@ -17,7 +17,9 @@ use flotilla_api::admission::{
 use flotilla_api::kinds::ALL_KINDS;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
-use super::{ApiServer, Request, bad_query, crds, decode_body, json_response, with_warnings};
+use super::{
+    ApiServer, Request, bad_query, crds, decode_body, json_response, namespaces, with_warnings,
+};
 use crate::objects::{
     CreateContext, Deletion, GENERATE_NAME_ALPHABET, GENERATE_NAME_SUFFIX_LEN, MetaError, Part,
     Updated, is_no_op, prepare_create, prepare_delete, prepare_update, with_resource_version,
@@ -155,6 +157,9 @@ pub(crate) async fn create_object(
     if crds::is_crd(resource) {
         object = crds::prepare(server, object, &now()).map_err(|e| meta_error(resource, e))?;
     }
+    if namespaces::is_namespace(resource) {
+        object = namespaces::default_on_create(object);
+    }
     let name = object["metadata"]["name"]
         .as_str()
         .unwrap_or("")
@@ -162,9 +167,10 @@ pub(crate) async fn create_object(
     if let Some(ns) = namespace.filter(|_| resource.namespaced) {
         let key = format!("/core/namespaces/{ns}");
         let got = server.store.get(&key).await.map_err(plain_store_error)?;
-        if got.kv.is_none() {
+        let Some(kv) = got.kv else {
             return Err(ApiError::namespace_not_found(ns));
-        }
+        };
+        namespaces::check_accepts_content(resource, &name, ns, &kv.value)?;
     }
     let key = resource.key(namespace, &name);
     if options.dry_run {
@@ -320,23 +326,64 @@ where
 /// DELETE on an object (kube-api.md §7.8): finalizers mark it, otherwise it goes.
 pub(crate) async fn delete(server: &ApiServer, request: &Request) -> Result<Response, ApiError> {
     let t = &request.target;
-    let resource = &t.resource;
     let name = t.name.clone().unwrap_or_default();
-    let options = if request.body.is_empty() {
-        json!({})
-    } else {
-        decode_body(&request.headers, &request.body)?
-    };
-    let dry_run = request.query.dry_run().map_err(bad_query)?
-        || options["dryRun"]
-            .as_array()
-            .is_some_and(|d| d.iter().any(|v| v == "All"));
+    let options = DeleteOptions::parse(request)?;
+    let object =
+        delete_object(server, &t.resource, t.namespace.as_deref(), &name, &options).await?;
+    Ok(json_response(200, &object))
+}
+
+/// A DELETE's options: the DeleteOptions body and `dryRun` (query or body).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DeleteOptions {
+    /// The DeleteOptions body (`{}` when absent); `propagationPolicy` is accepted and every
+    /// policy behaves as Background (kube-api.md §7.9).
+    pub body: Value,
+    /// `dryRun=All`: answer what would happen, change nothing.
+    pub dry_run: bool,
+}
+
+impl DeleteOptions {
+    /// Reads the body and `dryRun` of a DELETE (item or collection).
+    pub(crate) fn parse(request: &Request) -> Result<DeleteOptions, ApiError> {
+        let body = if request.body.is_empty() {
+            json!({})
+        } else {
+            decode_body(&request.headers, &request.body)?
+        };
+        let dry_run = request.query.dry_run().map_err(bad_query)?
+            || body["dryRun"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|v| v == "All"));
+        Ok(DeleteOptions { body, dry_run })
+    }
+}
+
+/// Deletes one object as a client DELETE does (preconditions, finalizers, namespace
+/// termination); returns the object as served afterwards. Used by the GC and the namespace
+/// controller too, so their deletes follow the same rules.
+pub(crate) async fn delete_object(
+    server: &ApiServer,
+    resource: &Resource,
+    namespace: Option<&str>,
+    name: &str,
+    options: &DeleteOptions,
+) -> Result<Value, ApiError> {
+    let is_namespace = namespaces::is_namespace(resource);
+    if is_namespace {
+        namespaces::check_deletable(name)?;
+    }
     for _ in 0..UPDATE_RETRY_ATTEMPTS {
-        let (stored, kv) = fetch(server, resource, t.namespace.as_deref(), &name).await?;
-        check_preconditions(resource, &name, &stored, &options)?;
-        let result = match prepare_delete(&stored, &now()) {
-            Deletion::AlreadyMarked => return Ok(json_response(200, &stored)),
-            _ if dry_run => return Ok(json_response(200, &stored)),
+        let (stored, kv) = fetch(server, resource, namespace, name).await?;
+        check_preconditions(resource, name, &stored, &options.body)?;
+        let deletion = if is_namespace {
+            namespaces::prepare_delete(&stored, &now())
+        } else {
+            prepare_delete(&stored, &now())
+        };
+        let result = match deletion {
+            Deletion::AlreadyMarked => return Ok(stored),
+            _ if options.dry_run => return Ok(stored),
             Deletion::Now => server
                 .store
                 .delete(&kv.key, Some(kv.mod_revision))
@@ -356,13 +403,13 @@ pub(crate) async fn delete(server: &ApiServer, request: &Request) -> Result<Resp
                 if crds::is_crd(resource) && !crate::objects::is_deleting(&object) {
                     crds::unregister(server, &object);
                 }
-                return Ok(json_response(200, &object));
+                return Ok(object);
             }
             Err(StoreError::Conflict { .. }) => continue,
-            Err(e) => return Err(store_error(resource, &name, e)),
+            Err(e) => return Err(store_error(resource, name, e)),
         }
     }
-    Err(ApiError::conflict(&resource.plural, &resource.group, &name))
+    Err(ApiError::conflict(&resource.plural, &resource.group, name))
 }
 
 fn object_without_rv(object: &Value) -> Value {

@@ -1,0 +1,459 @@
+//! Object lifecycle beyond single deletes, against an in-process API server over SQLite in a
+//! temporary directory, with its background controllers running: namespace termination
+//! (kube-api.md §0.2), garbage collection by ownerReferences (§7.9) and deletecollection
+//! (§7.10). Requests go over plain HTTP on loopback; `kubectl delete ns` runs too when kubectl
+//! is on PATH.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use flotilla_apiserver::kubeconfig::{Access, render};
+use flotilla_apiserver::server::ApiServer;
+use flotilla_store::sqlite::SqliteStore;
+use serde_json::{Value, json};
+
+/// How long a test waits for the controllers to converge.
+const CONVERGE_TIMEOUT_MS: u64 = 15_000;
+/// How long a test watches that something does *not* happen.
+const QUIET_PERIOD_MS: u64 = 1_000;
+
+/// A running server over `DIR/data`.
+struct Cluster {
+    address: SocketAddr,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn start(dir: &Path, controllers: bool) -> Cluster {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let store = Arc::new(SqliteStore::open(&dir.join("data")).unwrap());
+    let server = ApiServer::new(store);
+    let listener = runtime.block_on(async {
+        server.bootstrap().await.expect("bootstrap");
+        if controllers {
+            server.spawn_controllers();
+        }
+        tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap()
+    });
+    let address = listener.local_addr().unwrap();
+    runtime.spawn(async move { axum::serve(listener, server.router()).await });
+    Cluster {
+        address,
+        _runtime: runtime,
+    }
+}
+
+impl Cluster {
+    /// Sends one JSON request; returns the status code and the JSON body (Null if not JSON).
+    fn send(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+        self.send_typed(method, path, "application/json", body)
+    }
+
+    /// A JSON merge patch.
+    fn merge_patch(&self, path: &str, patch: &Value) -> (u16, Value) {
+        self.send_typed("PATCH", path, "application/merge-patch+json", Some(patch))
+    }
+
+    fn send_typed(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
+        let body = body.map(Value::to_string).unwrap_or_default();
+        let mut stream = TcpStream::connect(self.address).unwrap();
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(body.as_bytes()).unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let text = String::from_utf8_lossy(&response);
+        let code = text
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+        (code, serde_json::from_str(body).unwrap_or(Value::Null))
+    }
+
+    /// A request that must answer `code`; returns the body.
+    fn expect(&self, method: &str, path: &str, body: Option<&Value>, code: u16) -> Value {
+        let (got, out) = self.send(method, path, body);
+        assert_eq!(got, code, "{method} {path}: {out}");
+        out
+    }
+
+    fn create(&self, collection: &str, object: Value) -> Value {
+        self.expect("POST", collection, Some(&object), 201)
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        match self.send("GET", path, None) {
+            (200, _) => true,
+            (404, _) => false,
+            (code, body) => panic!("GET {path}: {code} {body}"),
+        }
+    }
+
+    /// Waits until `path` is gone.
+    fn wait_gone(&self, path: &str) {
+        let deadline = Instant::now() + Duration::from_millis(CONVERGE_TIMEOUT_MS);
+        while self.exists(path) {
+            assert!(Instant::now() < deadline, "{path} is still there");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+const NS: &str = "/api/v1/namespaces";
+
+fn namespace(name: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+}
+
+fn config_map(name: &str, metadata: Value) -> Value {
+    let mut object = json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": name}, "data": {"a": "1"}});
+    if let Value::Object(extra) = metadata {
+        for (k, v) in extra {
+            object["metadata"][k] = v;
+        }
+    }
+    object
+}
+
+fn owner_ref(owner: &Value) -> Value {
+    json!({"apiVersion": owner["apiVersion"], "kind": owner["kind"],
+           "name": owner["metadata"]["name"], "uid": owner["metadata"]["uid"]})
+}
+
+fn cms(ns: &str) -> String {
+    format!("{NS}/{ns}/configmaps")
+}
+
+fn names(list: &Value) -> Vec<String> {
+    let mut names: Vec<String> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+const WIDGET_CRD: &str = r#"{"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+  "metadata": {"name": "widgets.example.com"},
+  "spec": {"group": "example.com", "scope": "Namespaced",
+    "names": {"plural": "widgets", "singular": "widget", "kind": "Widget", "listKind": "WidgetList"},
+    "versions": [{"name": "v1", "served": true, "storage": true,
+      "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]}}"#;
+
+// kube-api.md §0.2 namespace lifecycle: DELETE marks the namespace Terminating and answers
+// 200 with it; the controller deletes its contents (built-ins and custom resources), then the
+// namespace. Objects elsewhere are untouched.
+#[test]
+fn namespace_delete_removes_contents_then_namespace() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = start(dir.path(), true);
+    c.create(NS, namespace("demo"));
+    c.create(
+        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+        serde_json::from_str(WIDGET_CRD).unwrap(),
+    );
+    c.create(&cms("demo"), config_map("cm1", json!({})));
+    c.create(&cms("default"), config_map("keep", json!({})));
+    let secret = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s1"}});
+    c.create(&format!("{NS}/demo/secrets"), secret);
+    let widgets = "/apis/example.com/v1/namespaces/demo/widgets";
+    let widget = json!({"apiVersion": "example.com/v1", "kind": "Widget",
+        "metadata": {"name": "w1"}, "spec": {"size": 1}});
+    c.create(widgets, widget);
+
+    let marked = c.expect("DELETE", &format!("{NS}/demo"), None, 200);
+    assert_eq!(marked["kind"], "Namespace", "{marked}");
+    assert_eq!(marked["status"]["phase"], "Terminating", "{marked}");
+    assert!(
+        marked["metadata"]["deletionTimestamp"].is_string(),
+        "{marked}"
+    );
+    assert_eq!(
+        marked["spec"]["finalizers"],
+        json!(["kubernetes"]),
+        "{marked}"
+    );
+
+    c.wait_gone(&format!("{NS}/demo"));
+    for path in [
+        format!("{}/cm1", cms("demo")),
+        format!("{NS}/demo/secrets/s1"),
+        format!("{widgets}/w1"),
+    ] {
+        assert!(!c.exists(&path), "{path} survived its namespace");
+    }
+    assert!(c.exists(&format!("{}/keep", cms("default"))));
+    assert!(
+        c.exists("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com")
+    );
+}
+
+// kube-api.md §12 (403 row) and §7.8: an object with a finalizer is only marked, so it holds
+// the namespace in Terminating; creates there are refused with upstream's message and cause;
+// removing the finalizer lets the object and then the namespace go.
+#[test]
+fn finalizer_holds_namespace_termination_and_creates_are_forbidden() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = start(dir.path(), true);
+    c.create(NS, namespace("held"));
+    let held = json!({"finalizers": ["example.com/hold"]});
+    c.create(&cms("held"), config_map("pinned", held));
+    c.create(&cms("held"), config_map("plain", json!({})));
+    c.expect("DELETE", &format!("{NS}/held"), None, 200);
+    c.wait_gone(&format!("{}/plain", cms("held")));
+
+    let pinned = format!("{}/pinned", cms("held"));
+    let object = c.expect("GET", &pinned, None, 200);
+    assert!(
+        object["metadata"]["deletionTimestamp"].is_string(),
+        "{object}"
+    );
+    std::thread::sleep(Duration::from_millis(QUIET_PERIOD_MS));
+    let ns = c.expect("GET", &format!("{NS}/held"), None, 200);
+    assert_eq!(ns["status"]["phase"], "Terminating", "{ns}");
+
+    let refused = c.expect(
+        "POST",
+        &cms("held"),
+        Some(&config_map("new", json!({}))),
+        403,
+    );
+    assert_eq!(
+        refused["message"],
+        "configmaps \"new\" is forbidden: unable to create new content in namespace held because it is being terminated"
+    );
+    assert_eq!(refused["reason"], "Forbidden");
+    assert_eq!(
+        refused["details"]["causes"],
+        json!([{"reason": "NamespaceTerminating", "message": "namespace held is being terminated",
+                "field": "metadata.namespace"}])
+    );
+
+    let release = json!({"metadata": {"finalizers": null}});
+    let (code, out) = c.merge_patch(&pinned, &release);
+    assert_eq!(code, 200, "{out}");
+    c.wait_gone(&pinned);
+    c.wait_gone(&format!("{NS}/held"));
+}
+
+// kube-api.md §0.2: like upstream, default, kube-system and kube-public may not be deleted;
+// karmada-system may.
+#[test]
+fn system_namespaces_may_not_be_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = start(dir.path(), true);
+    for name in ["default", "kube-system", "kube-public"] {
+        let out = c.expect("DELETE", &format!("{NS}/{name}"), None, 403);
+        assert_eq!(
+            out["message"],
+            format!("namespaces \"{name}\" is forbidden: this namespace may not be deleted")
+        );
+        assert_eq!(out["reason"], "Forbidden");
+        let ns = c.expect("GET", &format!("{NS}/{name}"), None, 200);
+        assert_eq!(ns["status"]["phase"], "Active", "{ns}");
+    }
+    c.expect("DELETE", &format!("{NS}/karmada-system"), None, 200);
+    c.wait_gone(&format!("{NS}/karmada-system"));
+}
+
+// kube-api.md §7.9: background cascade down a chain owner → child → grandchild; Foreground is
+// accepted and behaves as Background.
+#[test]
+fn gc_deletes_a_chain_after_the_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = start(dir.path(), true);
+    let owner = c.create(&cms("default"), config_map("owner", json!({})));
+    let refs = json!({"ownerReferences": [owner_ref(&owner)]});
+    let child = c.create(&cms("default"), config_map("child", refs));
+    let secret = json!({"apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "grandchild", "ownerReferences": [owner_ref(&child)]}});
+    c.create(&format!("{NS}/default/secrets"), secret);
+    c.create(&cms("default"), config_map("bystander", json!({})));
+    std::thread::sleep(Duration::from_millis(QUIET_PERIOD_MS));
+    assert!(c.exists(&format!("{}/child", cms("default"))));
+
+    let options = json!({"propagationPolicy": "Foreground"});
+    c.expect(
+        "DELETE",
+        &format!("{}/owner", cms("default")),
+        Some(&options),
+        200,
+    );
+    c.wait_gone(&format!("{}/child", cms("default")));
+    c.wait_gone(&format!("{NS}/default/secrets/grandchild"));
+    assert!(c.exists(&format!("{}/bystander", cms("default"))));
+}
+
+// kube-api.md §7.9: the collector catches up at start with owners deleted while it was not
+// running (the server restarts over the same SQLite directory).
+#[test]
+fn gc_collects_at_start_what_was_orphaned_while_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let child_path = format!("{}/child", cms("default"));
+    {
+        let c = start(dir.path(), false);
+        let owner = c.create(&cms("default"), config_map("owner", json!({})));
+        let refs = json!({"ownerReferences": [owner_ref(&owner)]});
+        c.create(&cms("default"), config_map("child", refs));
+        c.expect("DELETE", &format!("{}/owner", cms("default")), None, 200);
+        std::thread::sleep(Duration::from_millis(QUIET_PERIOD_MS / 2));
+        assert!(c.exists(&child_path), "no collector is running yet");
+    }
+    let c = start(dir.path(), true);
+    c.wait_gone(&child_path);
+}
+
+// kube-api.md §7.9: an object is collected only once *every* owner is gone.
+#[test]
+fn gc_keeps_an_object_until_all_owners_are_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = start(dir.path(), true);
+    let o1 = c.create(&cms("default"), config_map("o1", json!({})));
+    let o2 = c.create(&cms("default"), config_map("o2", json!({})));
+    let refs = json!({"ownerReferences": [owner_ref(&o1), owner_ref(&o2)]});
+    c.create(&cms("default"), config_map("shared", refs));
+    c.expect("DELETE", &format!("{}/o1", cms("default")), None, 200);
+    std::thread::sleep(Duration::from_millis(QUIET_PERIOD_MS));
+    assert!(c.exists(&format!("{}/shared", cms("default"))));
+    c.expect("DELETE", &format!("{}/o2", cms("default")), None, 200);
+    c.wait_gone(&format!("{}/shared", cms("default")));
+}
+
+// kube-api.md §7.10: deletecollection with a label selector deletes the matches (finalizer
+// rules apply: the one with a finalizer is only marked), answers a ConfigMapList of them and
+// leaves the rest; field selectors and cluster-scoped collections work too.
+#[test]
+fn deletecollection_with_selectors() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = start(dir.path(), false);
+    let x = json!({"labels": {"tier": "x"}});
+    c.create(&cms("default"), config_map("a", x.clone()));
+    c.create(&cms("default"), config_map("b", x));
+    c.create(
+        &cms("default"),
+        config_map("c", json!({"labels": {"tier": "y"}})),
+    );
+    let held = json!({"labels": {"tier": "x"}, "finalizers": ["example.com/hold"]});
+    c.create(&cms("default"), config_map("f", held));
+
+    let path = format!("{}?labelSelector=tier%3Dx", cms("default"));
+    let out = c.expect("DELETE", &path, None, 200);
+    assert_eq!(out["kind"], "ConfigMapList", "{out}");
+    assert_eq!(out["apiVersion"], "v1", "{out}");
+    assert_eq!(names(&out), ["a", "b", "f"]);
+    let left = c.expect("GET", &cms("default"), None, 200);
+    assert_eq!(names(&left), ["c", "f"]);
+    let f = c.expect("GET", &format!("{}/f", cms("default")), None, 200);
+    assert!(f["metadata"]["deletionTimestamp"].is_string(), "{f}");
+
+    let path = format!("{}?fieldSelector=metadata.name%3Dc", cms("default"));
+    let out = c.expect("DELETE", &path, Some(&json!({})), 200);
+    assert_eq!(names(&out), ["c"]);
+
+    c.create(NS, namespace("team-a"));
+    let labelled = json!({"apiVersion": "v1", "kind": "Namespace",
+        "metadata": {"name": "team-b", "labels": {"team": "z"}}});
+    c.create(NS, labelled);
+    let out = c.expect("DELETE", &format!("{NS}?labelSelector=team%3Dz"), None, 200);
+    assert_eq!(out["kind"], "NamespaceList", "{out}");
+    assert_eq!(names(&out), ["team-b"]);
+    assert_eq!(out["items"][0]["status"]["phase"], "Terminating", "{out}");
+    let ns = c.expect("GET", &format!("{NS}/team-a"), None, 200);
+    assert!(ns["metadata"]["deletionTimestamp"].is_null(), "{ns}");
+}
+
+// kube-api.md §7.10 and §7.11: a dry-run deletecollection (query or DeleteOptions body) answers
+// the list and deletes nothing.
+#[test]
+fn dry_run_deletecollection_deletes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = start(dir.path(), false);
+    for name in ["d1", "d2"] {
+        c.create(&cms("default"), config_map(name, json!({})));
+    }
+    let out = c.expect(
+        "DELETE",
+        &format!("{}?dryRun=All", cms("default")),
+        None,
+        200,
+    );
+    assert_eq!(names(&out), ["d1", "d2"]);
+    let body = json!({"kind": "DeleteOptions", "apiVersion": "v1", "dryRun": ["All"]});
+    let out = c.expect("DELETE", &cms("default"), Some(&body), 200);
+    assert_eq!(names(&out), ["d1", "d2"]);
+    let left = c.expect("GET", &cms("default"), None, 200);
+    assert_eq!(names(&left), ["d1", "d2"]);
+    for name in ["d1", "d2"] {
+        let object = c.expect("GET", &format!("{}/{name}", cms("default")), None, 200);
+        assert!(
+            object["metadata"]["deletionTimestamp"].is_null(),
+            "{object}"
+        );
+    }
+}
+
+fn kubectl_binary() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|p| p.join("kubectl"))
+        .find(|p| p.is_file())
+}
+
+// kube-api.md §7.8 kubectl delete flow and §0.2: `kubectl delete ns` DELETEs, then waits for
+// the namespace to be gone (GET, list and watch for DELETED).
+#[test]
+fn kubectl_delete_namespace_waits_until_gone() {
+    let Some(kubectl) = kubectl_binary() else {
+        eprintln!("SKIPPED: kubectl is not on PATH");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let c = start(dir.path(), true);
+    let kubeconfig = dir.path().join("kubeconfig");
+    let server = format!("http://{}", c.address);
+    let access = Access {
+        server: &server,
+        ..Access::default()
+    };
+    std::fs::write(&kubeconfig, render(&access)).unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(&kubectl)
+            .args(args)
+            .env("KUBECONFIG", &kubeconfig)
+            .env("HOME", dir.path())
+            .output()
+            .unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
+    };
+    c.create(NS, namespace("k1"));
+    c.create(&cms("k1"), config_map("c1", json!({})));
+    let (code, out, err) = run(&["delete", "ns", "k1", "--timeout=60s"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert_eq!(out.trim(), "namespace \"k1\" deleted");
+    assert!(!c.exists(&format!("{NS}/k1")));
+    let (code, _, err) = run(&["get", "ns", "k1"]);
+    assert_ne!(code, Some(0));
+    assert!(err.contains("namespaces \"k1\" not found"), "{err}");
+}

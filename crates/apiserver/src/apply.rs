@@ -42,6 +42,8 @@ pub struct Manager<'a> {
     pub api_version: &'a str,
     /// `time` of the entry (RFC 3339).
     pub now: &'a str,
+    /// The subresource written (`status`, `scale`), if not the main resource.
+    pub subresource: Option<&'a str>,
 }
 
 fn managed_fields(object: &Value) -> Vec<Value> {
@@ -61,21 +63,30 @@ fn set_managed_fields(object: &mut Value, entries: Vec<Value>) {
     }
 }
 
+/// Whether `entry` is `manager`'s entry for `operation` (on the main resource).
 fn is_entry(entry: &Value, manager: &str, operation: &str) -> bool {
+    is_entry_of(entry, manager, operation, None)
+}
+
+fn is_entry_of(entry: &Value, manager: &str, operation: &str, subresource: Option<&str>) -> bool {
     entry["manager"] == manager
         && entry["operation"] == operation
-        && entry.get("subresource").is_none()
+        && entry.get("subresource").and_then(Value::as_str) == subresource
 }
 
 fn entry(manager: &Manager, operation: &str, set: Value) -> Value {
-    json!({
+    let mut entry = json!({
         "manager": manager.name,
         "operation": operation,
         "apiVersion": manager.api_version,
         "time": manager.now,
         "fieldsType": "FieldsV1",
         "fieldsV1": set,
-    })
+    });
+    if let Some(subresource) = manager.subresource {
+        entry["subresource"] = subresource.into();
+    }
+    entry
 }
 
 /// Takes `paths` away from every entry but the one `keep` selects; drops emptied entries.
@@ -187,7 +198,7 @@ pub fn record_update(stored: Option<&Value>, updated: &mut Value, manager: &Mana
         return;
     }
     let mut entries = before;
-    let mine = |e: &Value| is_entry(e, manager.name, "Update");
+    let mine = |e: &Value| is_entry_of(e, manager.name, "Update", manager.subresource);
     take_from_others(&mut entries, &changed, mine);
     take_from_others(&mut entries, &removed, |_| false);
     let mut set = entries
@@ -248,6 +259,7 @@ mod tests {
             name,
             api_version: "v1",
             now,
+            subresource: None,
         }
     }
 

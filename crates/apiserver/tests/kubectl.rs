@@ -1,103 +1,11 @@
-//! The real kubectl against an in-process API server on loopback (plain HTTP, a temporary
-//! kubeconfig), over the SQLite store (kube-api.md §16, §19 item 1). kubectl is found on PATH;
-//! without it the tests say so and pass unless `CI=true`, where a missing kubectl fails them.
+//! kube-api.md §16 with the real kubectl (harness in `support/kubectl.rs`): discovery, CRUD and
+//! its error renderings, paging, admission of Flotilla's kinds, patches, apply (client- and
+//! server-side), conflicts, CRDs, watch-driven `wait`/`delete`, tables and protobuf generators.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::Arc;
+#[path = "support/kubectl.rs"]
+mod support;
 
-use flotilla_apiserver::kubeconfig::{Access, render};
-use flotilla_apiserver::server::ApiServer;
-use flotilla_store::sqlite::SqliteStore;
-
-/// A running server and a kubeconfig pointing at it.
-struct Cluster {
-    _dir: tempfile::TempDir,
-    kubeconfig: PathBuf,
-    _runtime: tokio::runtime::Runtime,
-}
-
-fn kubectl_binary() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|p| p.join("kubectl"))
-        .find(|p| p.is_file())
-}
-
-fn start() -> Option<Cluster> {
-    if kubectl_binary().is_none() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "kubectl is required with CI=true"
-        );
-        eprintln!("SKIPPED: kubectl is not on PATH");
-        return None;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let store = Arc::new(SqliteStore::open(&dir.path().join("data")).unwrap());
-    let server = ApiServer::new(store);
-    let listener = runtime.block_on(async {
-        server.bootstrap().await.expect("bootstrap");
-        server.spawn_controllers();
-        tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap()
-    });
-    let address = listener.local_addr().unwrap();
-    runtime.spawn(async move { axum::serve(listener, server.router()).await });
-    let kubeconfig = dir.path().join("kubeconfig");
-    write_kubeconfig(&kubeconfig, &format!("http://{address}"));
-    Some(Cluster {
-        _dir: dir,
-        kubeconfig,
-        _runtime: runtime,
-    })
-}
-
-fn write_kubeconfig(path: &Path, server: &str) {
-    let access = Access {
-        server,
-        ..Access::default()
-    };
-    std::fs::write(path, render(&access)).unwrap();
-}
-
-impl Cluster {
-    /// Runs kubectl; returns (exit code, stdout, stderr).
-    fn kubectl(&self, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
-        use std::io::Write;
-        let mut child = Command::new(kubectl_binary().unwrap())
-            .args(args)
-            .env("KUBECONFIG", &self.kubeconfig)
-            .env("HOME", self._dir.path())
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.unwrap_or("").as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
-    fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {
-        let (code, out, err) = self.kubectl(args, stdin);
-        assert_eq!(code, 0, "kubectl {args:?}: {err}{out}");
-        out
-    }
-}
+use support::{output_of, repo_file, start};
 
 const CONFIG_MAP: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg1\n  namespace: default\n  labels:\n    tier: t1\ndata:\n  a: \"1\"\n";
 
@@ -168,11 +76,6 @@ fn missing_namespace_and_paging() {
     let out = c.ok(&["get", "cm", "--chunk-size=2", "-o", "name"], None);
     let names: Vec<&str> = out.lines().collect();
     assert_eq!(names.len(), 5, "{out}");
-}
-
-fn repo_file(path: &str) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    std::fs::read_to_string(root.join(path)).unwrap()
 }
 
 // kube-api.md §4 (OpenAPI v3 lets kubectl leave validation to the server), §7.4, admission of
@@ -463,18 +366,7 @@ fn watches_drive_wait_and_delete() {
         None,
     );
     assert!(!out.is_empty(), "marked for deletion");
-    let waiter = {
-        let kubeconfig = c.kubeconfig.clone();
-        let home = c._dir.path().to_path_buf();
-        std::thread::spawn(move || {
-            Command::new(kubectl_binary().unwrap())
-                .args(["wait", "--for=delete", "cm/cfg1", "--timeout=30s"])
-                .env("KUBECONFIG", kubeconfig)
-                .env("HOME", home)
-                .output()
-                .unwrap()
-        })
-    };
+    let waiter = c.spawn(&["wait", "--for=delete", "cm/cfg1", "--timeout=30s"]);
     std::thread::sleep(std::time::Duration::from_millis(1500));
     c.ok(
         &[
@@ -488,33 +380,17 @@ fn watches_drive_wait_and_delete() {
         ],
         None,
     );
-    let waited = waiter.join().unwrap();
-    assert!(
-        waited.status.success(),
-        "{}",
-        String::from_utf8_lossy(&waited.stderr)
-    );
+    output_of(waiter);
     let (code, _, _) = c.kubectl(&["get", "cm", "cfg1"], None);
     assert_eq!(code, 1, "gone");
     // wait --for=jsonpath sees a later change through its watch.
     c.ok(&["create", "-f", "-"], Some(CONFIG_MAP));
-    let waiter = {
-        let kubeconfig = c.kubeconfig.clone();
-        let home = c._dir.path().to_path_buf();
-        std::thread::spawn(move || {
-            Command::new(kubectl_binary().unwrap())
-                .args([
-                    "wait",
-                    "--for=jsonpath={.data.a}=2",
-                    "cm/cfg1",
-                    "--timeout=30s",
-                ])
-                .env("KUBECONFIG", kubeconfig)
-                .env("HOME", home)
-                .output()
-                .unwrap()
-        })
-    };
+    let waiter = c.spawn(&[
+        "wait",
+        "--for=jsonpath={.data.a}=2",
+        "cm/cfg1",
+        "--timeout=30s",
+    ]);
     std::thread::sleep(std::time::Duration::from_millis(1500));
     c.ok(
         &[
@@ -528,12 +404,7 @@ fn watches_drive_wait_and_delete() {
         ],
         None,
     );
-    let waited = waiter.join().unwrap();
-    assert!(
-        waited.status.success(),
-        "{}",
-        String::from_utf8_lossy(&waited.stderr)
-    );
+    output_of(waiter);
 }
 
 // kube-api.md §10: tables with the kinds' printer columns (and -o wide priorities).

@@ -528,3 +528,37 @@ fn server_side_apply_conflicts() {
     );
     assert!(err.contains("conflict with \"bob\""), "{err}");
 }
+
+// kube-api.md §9 full tier: creates, labels and client-side apply are recorded as Update
+// managers, so a server-side apply that changes their fields conflicts with them by name.
+#[test]
+fn updates_are_recorded_as_managers() {
+    let Some(c) = start() else { return };
+    let applied = config_map("csa", "app: web");
+    c.ok(&["apply", "-f", "-"], Some(&applied));
+    c.ok(&["label", "cm", "csa", "x=1"], None);
+    let managers = c.ok(
+        &[
+            "get",
+            "cm",
+            "csa",
+            "-o",
+            "jsonpath={range .metadata.managedFields[*]}{.manager}/{.operation} {end}",
+        ],
+        None,
+    );
+    assert_eq!(
+        managers,
+        "kubectl-client-side-apply/Update kubectl-label/Update "
+    );
+    let err = c.fails(
+        &["apply", "--server-side", "-f", "-"],
+        Some(&applied.replace("a: \"1\"", "a: \"9\"")),
+    );
+    assert!(
+        err.starts_with(
+            "error: Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using v1: .data.a\n"
+        ),
+        "{err}"
+    );
+}

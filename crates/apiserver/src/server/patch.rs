@@ -93,7 +93,7 @@ pub(crate) async fn patch(server: &ApiServer, request: &Request) -> Result<Respo
         return Err(unsupported(resource));
     }
     let body = decode(&request.body, kind)?;
-    let options = WriteOptions::parse(&request.query)?;
+    let options = WriteOptions::parse(request)?;
     if request.query.get("force").is_some() && kind != PatchType::Apply {
         return Err(ApiError::bad_request(
             "force is only allowed for apply patches",
@@ -171,6 +171,7 @@ async fn server_side_apply(
         name: manager,
         api_version: &api_version,
         now: &now,
+        subresource: None,
     };
     let exists = fetch(server, resource, t.namespace.as_deref(), &name).await;
     if let Err(e) = &exists

@@ -20,11 +20,11 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use super::{
     ApiServer, Request, bad_query, crds, decode_body, json_response, namespaces, with_warnings,
 };
+use crate::apply::{Manager, record_update};
 use crate::objects::{
     CreateContext, Deletion, GENERATE_NAME_ALPHABET, GENERATE_NAME_SUFFIX_LEN, MetaError, Part,
     Updated, is_no_op, prepare_create, prepare_delete, prepare_update, with_resource_version,
 };
-use crate::query::Query;
 use crate::registry::Origin;
 use crate::registry::Resource;
 use crate::status::ApiError;
@@ -62,11 +62,17 @@ pub(crate) struct WriteOptions {
     pub dry_run: bool,
     /// `fieldValidation` (kube-api.md §7.7); the server default is `Warn`.
     pub field_validation: FieldValidation,
+    /// The manager recorded in managedFields: `fieldManager`, else the User-Agent's product
+    /// (`kubectl`, `kube-rs`); `None` for the server's own writes, which are not recorded.
+    pub field_manager: Option<String>,
+    /// The subresource written (`status`, `scale`), recorded with the manager.
+    pub subresource: Option<String>,
 }
 
 impl WriteOptions {
-    /// Reads `dryRun` and `fieldValidation`.
-    pub(crate) fn parse(query: &Query) -> Result<WriteOptions, ApiError> {
+    /// Reads `dryRun`, `fieldValidation` and `fieldManager` (or the User-Agent).
+    pub(crate) fn parse(request: &Request) -> Result<WriteOptions, ApiError> {
+        let query = &request.query;
         let field_validation = match query.get("fieldValidation") {
             None | Some("Warn") => FieldValidation::Warn,
             Some("Strict") => FieldValidation::Strict,
@@ -77,10 +83,33 @@ impl WriteOptions {
                 )));
             }
         };
+        let user_agent = request
+            .headers
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|ua| ua.split('/').next())
+            .filter(|product| !product.is_empty());
         Ok(WriteOptions {
             dry_run: query.dry_run().map_err(bad_query)?,
             field_validation,
+            field_manager: query.get("fieldManager").or(user_agent).map(String::from),
+            subresource: request.target.subresource.clone(),
         })
+    }
+
+    /// Records the write in `object`'s managedFields (kube-api.md §9 full tier).
+    fn record(&self, resource: &Resource, stored: Option<&Value>, object: &mut Value) {
+        let Some(name) = self.field_manager.as_deref() else {
+            return;
+        };
+        let now = now();
+        let manager = Manager {
+            name,
+            api_version: &resource.api_version(),
+            now: &now,
+            subresource: self.subresource.as_deref(),
+        };
+        record_update(stored, object, &manager);
     }
 }
 
@@ -130,7 +159,7 @@ fn admit_object(
 /// POST on a collection.
 pub(crate) async fn create(server: &ApiServer, request: &Request) -> Result<Response, ApiError> {
     let body = decode_body(&request.headers, &request.body)?;
-    let options = WriteOptions::parse(&request.query)?;
+    let options = WriteOptions::parse(request)?;
     let t = &request.target;
     let (object, warnings) =
         create_object(server, &t.resource, t.namespace.as_deref(), body, &options).await?;
@@ -160,6 +189,7 @@ pub(crate) async fn create_object(
     if namespaces::is_namespace(resource) {
         object = namespaces::default_on_create(object);
     }
+    options.record(resource, None, &mut object);
     let name = object["metadata"]["name"]
         .as_str()
         .unwrap_or("")
@@ -217,6 +247,7 @@ pub(crate) fn admitted_update(
     let mut updated =
         prepare_update(resource, stored, body, part).map_err(|e| meta_error(resource, e))?;
     if part == Part::Status {
+        options.record(resource, Some(stored), &mut updated.object);
         return Ok((updated, Vec::new()));
     }
     let operation = Operation::Update {
@@ -228,6 +259,7 @@ pub(crate) fn admitted_update(
         object["status"] = stored["status"].clone();
         object = crds::prepare(server, object, &now()).map_err(|e| meta_error(resource, e))?;
     }
+    options.record(resource, Some(stored), &mut object);
     updated.object = object;
     Ok((updated, warnings))
 }
@@ -235,7 +267,7 @@ pub(crate) fn admitted_update(
 /// PUT on an object, its `/status` or its `/scale`.
 pub(crate) async fn update(server: &ApiServer, request: &Request) -> Result<Response, ApiError> {
     let body = decode_body(&request.headers, &request.body)?;
-    let options = WriteOptions::parse(&request.query)?;
+    let options = WriteOptions::parse(request)?;
     let t = &request.target;
     let name = t.name.clone().unwrap_or_default();
     let resource = &t.resource;

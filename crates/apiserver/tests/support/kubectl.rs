@@ -53,6 +53,7 @@ pub fn start() -> Option<Cluster> {
         tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap()
     });
     let address = listener.local_addr().unwrap();
+    runtime.block_on(async { server.spawn_controllers() });
     runtime.spawn(async move { axum::serve(listener, server.router()).await });
     let kubeconfig = dir.path().join("kubeconfig");
     write_kubeconfig(&kubeconfig, &format!("http://{address}"));

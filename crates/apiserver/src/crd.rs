@@ -130,6 +130,7 @@ pub fn resources(crd: &Value) -> Vec<Resource> {
             }),
             columns: columns(v),
             origin: Origin::Crd,
+            shared_storage: None,
         })
         .collect()
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod base64;
 pub mod crd;
 pub mod discovery;
+pub mod events;
 pub mod fieldset;
 pub mod gc;
 pub mod kubeconfig;

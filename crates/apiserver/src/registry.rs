@@ -5,6 +5,7 @@
 //!
 //! Owns: the list of resources and lookups over it. Must not: serve HTTP or touch the store.
 
+use serde_json::Value;
 use std::sync::{Arc, RwLock};
 
 use flotilla_api::kinds::{ALL_KINDS, KindInfo};
@@ -90,6 +91,15 @@ pub struct Resource {
     pub columns: Vec<Column>,
     /// Where it comes from.
     pub origin: Origin,
+    /// Another resource whose storage it shares (objects converted on the way in and out).
+    pub shared_storage: Option<SharedStorage>,
+}
+
+/// A resource served over another's storage (kube-api.md §14).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SharedStorage {
+    /// `events.k8s.io/v1` Events, stored as core/v1 Events.
+    CoreEvents,
 }
 
 impl Resource {
@@ -120,14 +130,30 @@ impl Resource {
     /// The store prefix of the resource, or of one namespace of it:
     /// `/<group or core>/<plural>/[<namespace>/]` (kube-api.md §18.1).
     pub fn key_prefix(&self, namespace: Option<&str>) -> String {
-        let group = if self.group.is_empty() {
-            "core"
-        } else {
-            &self.group
+        let (group, plural) = match self.shared_storage {
+            Some(SharedStorage::CoreEvents) => ("core", "events"),
+            None if self.group.is_empty() => ("core", self.plural.as_str()),
+            None => (self.group.as_str(), self.plural.as_str()),
         };
         match namespace.filter(|_| self.namespaced) {
-            Some(ns) => format!("/{group}/{}/{ns}/", self.plural),
-            None => format!("/{group}/{}/", self.plural),
+            Some(ns) => format!("/{group}/{plural}/{ns}/"),
+            None => format!("/{group}/{plural}/"),
+        }
+    }
+
+    /// An object as this resource serves it, from its stored form.
+    pub fn served(&self, stored: Value) -> Value {
+        match self.shared_storage {
+            Some(SharedStorage::CoreEvents) => crate::events::from_core(&stored),
+            None => stored,
+        }
+    }
+
+    /// The stored form of an object this resource serves.
+    pub fn to_stored(&self, served: &Value) -> Value {
+        match self.shared_storage {
+            Some(SharedStorage::CoreEvents) => crate::events::to_core(served),
+            None => served.clone(),
         }
     }
 
@@ -307,7 +333,26 @@ fn built_in(b: &BuiltIn) -> Resource {
         }),
         columns: crate::printers::built_in_columns(b.kind).unwrap_or_default(),
         origin: Origin::BuiltIn,
+        shared_storage: None,
     }
+}
+
+/// `events.k8s.io/v1` Events over the core Events' storage (kube-api.md §14 SHOULD).
+fn events_v1() -> Resource {
+    let mut events = built_in(&BuiltIn {
+        group: "events.k8s.io",
+        version: "v1",
+        plural: "events",
+        singular: "event",
+        kind: "Event",
+        namespaced: true,
+        short_names: &["ev"],
+        categories: &[],
+        status: false,
+        scale: false,
+    });
+    events.shared_storage = Some(SharedStorage::CoreEvents);
+    events
 }
 
 fn flotilla(info: &KindInfo) -> Resource {
@@ -336,6 +381,7 @@ fn flotilla(info: &KindInfo) -> Resource {
             })
             .collect(),
         origin: Origin::Flotilla,
+        shared_storage: None,
     }
 }
 
@@ -364,6 +410,7 @@ impl Registry {
     /// The built-ins and Flotilla's kinds.
     pub fn with_builtins() -> Self {
         let mut all: Vec<Arc<Resource>> = BUILT_INS.iter().map(|b| Arc::new(built_in(b))).collect();
+        all.push(Arc::new(events_v1()));
         all.extend(ALL_KINDS.iter().map(|k| Arc::new(flotilla(k))));
         Registry {
             resources: RwLock::new(all),

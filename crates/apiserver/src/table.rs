@@ -132,6 +132,8 @@ pub struct Printer {
     columns: Vec<PrintColumn>,
     /// Whether a column of `columns` is the NAME (else NAME comes first, implicitly).
     places_name: bool,
+    /// Cells are computed on the stored form (events.k8s.io Events print as core Events).
+    resource: Resource,
 }
 
 impl Printer {
@@ -160,6 +162,7 @@ impl Printer {
         Printer {
             columns,
             places_name,
+            resource: resource.clone(),
         }
     }
 
@@ -184,6 +187,13 @@ impl Printer {
 
     /// The cells of one object: its name, then one cell per column.
     pub fn cells(&self, object: &Value, now: Timestamp) -> Vec<Value> {
+        let stored;
+        let object = if self.resource.shared_storage.is_some() {
+            stored = self.resource.to_stored(object);
+            &stored
+        } else {
+            object
+        };
         let name = object
             .pointer("/metadata/name")
             .and_then(Value::as_str)

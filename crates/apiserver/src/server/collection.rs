@@ -10,7 +10,7 @@ use axum::response::Response;
 use flotilla_store::{ListOptions, ReadAt};
 use serde_json::{Value, json};
 
-use super::read::{Selectors, object_of, plain_store_error};
+use super::read::{Selectors, plain_store_error, served_object};
 use super::write::{DeleteOptions, delete_object};
 use super::{ApiServer, Request, json_response};
 use crate::registry::Resource;
@@ -77,7 +77,7 @@ async fn select(
             .map_err(plain_store_error)?;
         at = ReadAt::Revision(page.revision);
         for kv in &page.items {
-            let object = object_of(kv)?;
+            let object = served_object(resource, kv)?;
             if selectors.matches(&object) {
                 matches.push(object);
             }

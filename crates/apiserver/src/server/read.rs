@@ -16,7 +16,7 @@ use super::reply::typed_json_response;
 use super::{ApiServer, Request, bad_query, json_response};
 use crate::objects::with_resource_version;
 use crate::query::{Continue, Query};
-use crate::registry::Resource;
+use crate::registry::{Resource, SharedStorage};
 use crate::selectors::{COMMON_FIELDS, EVENT_FIELDS, FieldSelector, LabelSelector, field_value};
 use crate::status::{ApiError, ResourceRef};
 use crate::table::{self, IncludeObject, TableListMeta};
@@ -31,6 +31,12 @@ pub(crate) fn object_of(kv: &KeyValue) -> Result<Value, ApiError> {
     let object: Value = serde_json::from_slice(&kv.value)
         .map_err(|e| ApiError::internal(format!("stored object {} is not JSON: {e}", kv.key)))?;
     Ok(with_resource_version(object, kv.mod_revision))
+}
+
+/// The object stored under `kv` as `resource` serves it (converted when it shares another
+/// resource's storage).
+pub(crate) fn served_object(resource: &Resource, kv: &KeyValue) -> Result<Value, ApiError> {
+    Ok(resource.served(object_of(kv)?))
 }
 
 /// Maps a store error on `resource`/`name` to the API's error.
@@ -75,7 +81,7 @@ pub(crate) async fn fetch(
     let kv = got
         .kv
         .ok_or_else(|| ApiError::not_found(&resource.plural, &resource.group, name))?;
-    Ok((object_of(&kv)?, kv))
+    Ok((served_object(resource, &kv)?, kv))
 }
 
 /// GET on an object (its `/status` returns the whole object, kube-api.md §5.3).
@@ -112,6 +118,8 @@ pub(crate) fn table_request(request: &Request) -> Result<Option<IncludeObject>, 
 pub(crate) struct Selectors {
     labels: Option<LabelSelector>,
     fields: Option<FieldSelector>,
+    /// Field selectors name the stored form's fields (core/v1 Event fields for events.k8s.io).
+    shared_storage: Option<SharedStorage>,
 }
 
 impl Selectors {
@@ -132,7 +140,11 @@ impl Selectors {
             .map(|f| FieldSelector::parse(f, allowed))
             .transpose()
             .map_err(|e| ApiError::bad_request(e.to_string()))?;
-        Ok(Selectors { labels, fields })
+        Ok(Selectors {
+            labels,
+            fields,
+            shared_storage: resource.shared_storage,
+        })
     }
 
     /// Whether an object matches both selectors.
@@ -152,7 +164,13 @@ impl Selectors {
             && self
                 .fields
                 .as_ref()
-                .is_none_or(|selector| selector.matches(|f| field_value(object, f)))
+                .is_none_or(|selector| match self.shared_storage {
+                    Some(SharedStorage::CoreEvents) => {
+                        let stored = crate::events::to_core(object);
+                        selector.matches(|f| field_value(&stored, f))
+                    }
+                    None => selector.matches(|f| field_value(object, f)),
+                })
     }
 }
 
@@ -256,7 +274,7 @@ pub(crate) async fn list(server: &ApiServer, request: &Request) -> Result<Respon
         let mut last = None;
         for kv in &page.items {
             last = Some(kv.key.clone());
-            let object = object_of(kv)?;
+            let object = served_object(resource, kv)?;
             if selectors.matches(&object) {
                 items.push(object);
                 if limit > 0 && items.len() == limit {

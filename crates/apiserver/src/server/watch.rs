@@ -15,7 +15,7 @@ use flotilla_store::{Event, EventKind, ListOptions, ReadAt, StoreError, Watch, W
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::read::{Selectors, object_of, plain_store_error};
+use super::read::{Selectors, plain_store_error, served_object};
 use super::{ApiServer, Request, bad_query};
 use crate::objects::with_resource_version;
 use crate::registry::Resource;
@@ -86,7 +86,8 @@ pub(crate) async fn watch(server: &ApiServer, request: &Request) -> Result<Respo
     let after = match params.start {
         Start::After(n) => n,
         Start::Snapshot => {
-            let revision = initial_events(server, &prefix, &selectors, &mut lines).await?;
+            let revision =
+                initial_events(server, &resource, &prefix, &selectors, &mut lines).await?;
             if params.initial_events_end {
                 lines.push(bookmark(&resource, revision, true));
             }
@@ -132,6 +133,7 @@ pub(crate) async fn watch(server: &ApiServer, request: &Request) -> Result<Respo
 /// ADDED events for every matching object now; returns the snapshot revision.
 async fn initial_events(
     server: &ApiServer,
+    resource: &Resource,
     prefix: &str,
     selectors: &Selectors,
     lines: &mut Vec<Value>,
@@ -147,7 +149,7 @@ async fn initial_events(
             .await
             .map_err(plain_store_error)?;
         for kv in &page.items {
-            let object = object_of(kv)?;
+            let object = served_object(resource, kv)?;
             if selectors.matches(&object) {
                 lines.push(json!({"type": "ADDED", "object": object}));
             }
@@ -253,7 +255,7 @@ impl Stream {
 
     /// The watch event of a store event, after selector transitions (kube-api.md §7.3 item 5).
     fn translate(&self, event: &Event) -> Option<Value> {
-        let parse = |kv: &flotilla_store::KeyValue| object_of(kv).ok();
+        let parse = |kv: &flotilla_store::KeyValue| served_object(&self.resource, kv).ok();
         let prev = event.prev_kv.as_ref().and_then(parse);
         let was = prev.as_ref().is_some_and(|p| self.selectors.matches(p));
         match event.kind {

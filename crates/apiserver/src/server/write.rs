@@ -214,7 +214,7 @@ pub(crate) async fn create_object(
         }
         return Ok((object, warnings));
     }
-    let bytes = serde_json::to_vec(&object).expect("JSON values serialize");
+    let bytes = serde_json::to_vec(&resource.to_stored(&object)).expect("JSON values serialize");
     let revision = server
         .store
         .create(&key, bytes)
@@ -331,7 +331,8 @@ where
                 .await
                 .map(|(revision, _)| revision)
         } else {
-            let bytes = serde_json::to_vec(&updated.object).expect("JSON values serialize");
+            let bytes = serde_json::to_vec(&resource.to_stored(&updated.object))
+                .expect("JSON values serialize");
             server.store.update(&kv.key, kv.mod_revision, bytes).await
         };
         match written {
@@ -422,7 +423,8 @@ pub(crate) async fn delete_object(
                 .await
                 .map(|(revision, _)| with_resource_version(object_without_rv(&stored), revision)),
             Deletion::Mark(marked) => {
-                let bytes = serde_json::to_vec(&marked).expect("JSON values serialize");
+                let bytes = serde_json::to_vec(&resource.to_stored(&marked))
+                    .expect("JSON values serialize");
                 server
                     .store
                     .update(&kv.key, kv.mod_revision, bytes)

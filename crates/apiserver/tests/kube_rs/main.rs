@@ -456,5 +456,6 @@ async fn watcher_sees_everything(config: watcher::Config) {
     assert_quiet(&mut rx).await;
 }
 
+mod events;
 mod recovery;
 mod watchers;

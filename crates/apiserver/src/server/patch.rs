@@ -9,9 +9,7 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::read::fetch;
-use super::write::{
-    WriteOptions, admitted_update, apply_scale, create_object, now, scale_of, write_loop,
-};
+use super::write::{WriteOptions, admitted_update, create_object, modify, now, write_loop};
 use super::{ApiServer, Request, content_type, json_response, with_warnings};
 use crate::apply::{Conflict, Manager, apply, conflict_cause, conflict_message};
 use crate::objects::Part;
@@ -102,31 +100,10 @@ pub(crate) async fn patch(server: &ApiServer, request: &Request) -> Result<Respo
     if kind == PatchType::Apply {
         return server_side_apply(server, request, body, &options).await;
     }
-    let name = t.name.clone().unwrap_or_default();
-    let part = match t.subresource.as_deref() {
-        Some("status") => Part::Status,
-        _ => Part::Main,
-    };
-    let scale = t.subresource.as_deref() == Some("scale");
-    let (result, warnings) = write_loop(
-        server,
-        resource,
-        t.namespace.as_deref(),
-        &name,
-        options.dry_run,
-        |stored| {
-            let object = if scale {
-                let patched_scale = patched(resource, &scale_of(stored), kind, &body)?;
-                apply_scale(stored, &patched_scale)?
-            } else {
-                patched(resource, stored, kind, &body)?
-            };
-            admitted_update(server, resource, stored, object, part, &options)
-        },
-    )
-    .await?;
-    let shown = if scale { scale_of(&result) } else { result };
-    Ok(with_warnings(json_response(200, &shown), &warnings))
+    modify(server, request, &options, |live| {
+        patched(resource, live, kind, &body)
+    })
+    .await
 }
 
 /// The 409 of apply conflicts (kube-api.md §9 full tier).

@@ -268,6 +268,22 @@ pub(crate) fn admitted_update(
 pub(crate) async fn update(server: &ApiServer, request: &Request) -> Result<Response, ApiError> {
     let body = decode_body(&request.headers, &request.body)?;
     let options = WriteOptions::parse(request)?;
+    modify(server, request, &options, |_| Ok(body.clone())).await
+}
+
+/// The read-modify-write of PUT and PATCH on an object, its `/status` or its `/scale`:
+/// `change` maps what the request addresses — the stored object, or its Scale for `/scale` — to
+/// the requested one, which is then admitted and written. Answers 200 with the result (a Scale
+/// for `/scale`).
+pub(crate) async fn modify<F>(
+    server: &ApiServer,
+    request: &Request,
+    options: &WriteOptions,
+    mut change: F,
+) -> Result<Response, ApiError>
+where
+    F: FnMut(&Value) -> Result<Value, ApiError>,
+{
     let t = &request.target;
     let name = t.name.clone().unwrap_or_default();
     let resource = &t.resource;
@@ -283,12 +299,12 @@ pub(crate) async fn update(server: &ApiServer, request: &Request) -> Result<Resp
         &name,
         options.dry_run,
         |stored| {
-            let body = if scale {
-                apply_scale(stored, &body)?
+            let object = if scale {
+                apply_scale(stored, &change(&scale_of(stored))?)?
             } else {
-                body.clone()
+                change(stored)?
             };
-            admitted_update(server, resource, stored, body, part, &options)
+            admitted_update(server, resource, stored, object, part, options)
         },
     )
     .await?;

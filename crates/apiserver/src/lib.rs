@@ -7,6 +7,7 @@
 pub mod apply;
 pub mod auth;
 pub mod base64;
+pub mod builtin_schema;
 pub mod crd;
 pub mod discovery;
 pub mod events;

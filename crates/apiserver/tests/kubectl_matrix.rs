@@ -562,3 +562,32 @@ fn updates_are_recorded_as_managers() {
         "{err}"
     );
 }
+
+// kube-api.md §0.2, §7.7: built-ins are checked against their types. kubectl validates
+// strictly by default (an unknown field is a 400), `--validate=warn` keeps the object without
+// the field and prints the warning, and a wrong type is refused whatever the mode.
+#[test]
+fn built_in_schemas_refuse_unknown_fields_and_wrong_types() {
+    let Some(c) = start() else { return };
+    let bogus = config_map("strict", "a: b").replace("\ndata:", "\nfoo: 1\ndata:");
+    let err = c.fails(&["create", "-f", "-"], Some(&bogus));
+    assert!(
+        err.contains(
+            "Error from server (BadRequest): error when creating \"STDIN\": ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"foo\""
+        ),
+        "{err}"
+    );
+    c.fails(&["get", "cm", "strict"], None);
+    let (code, _, err) = c.kubectl(&["create", "--validate=warn", "-f", "-"], Some(&bogus));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("unknown field \"foo\""), "the warning: {err}");
+    let json = c.ok(&["get", "cm", "strict", "-o", "json"], None);
+    let stored: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(stored.get("foo").is_none(), "dropped: {json}");
+    let wrong = DEPLOYMENT.replace("replicas: 2", "replicas: two");
+    let err = c.fails(&["create", "--validate=false", "-f", "-"], Some(&wrong));
+    assert!(
+        err.contains("Deployment in version \"v1\" cannot be handled as a Deployment: spec.replicas: invalid type: string \"two\", expected i32"),
+        "{err}"
+    );
+}

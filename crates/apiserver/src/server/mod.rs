@@ -8,6 +8,7 @@
 mod collection;
 mod collector;
 mod crds;
+mod gzip;
 mod namespaces;
 mod patch;
 mod read;
@@ -33,6 +34,7 @@ use crate::route::{Route, Target, route};
 use crate::status::ApiError;
 use flotilla_api::admission::AdmissionConfig;
 
+pub use gzip::GZIP_THRESHOLD_BYTES;
 pub use namespaces::PROTECTED_NAMESPACES;
 pub use reply::{json_response, status_response, with_warnings};
 
@@ -103,7 +105,10 @@ impl ApiServer {
 
     /// The router: every path goes through `handle`.
     pub fn router(self: Arc<Self>) -> Router {
-        Router::new().fallback(handle).with_state(self)
+        Router::new()
+            .fallback(handle)
+            .layer(axum::middleware::from_fn(gzip::compress))
+            .with_state(self)
     }
 }
 

@@ -21,6 +21,7 @@ use super::{
     ApiServer, Request, bad_query, crds, decode_body, json_response, namespaces, with_warnings,
 };
 use crate::apply::{Manager, record_update};
+use crate::builtin_schema;
 use crate::objects::{
     CreateContext, Deletion, GENERATE_NAME_ALPHABET, GENERATE_NAME_SUFFIX_LEN, MetaError, Part,
     Updated, is_no_op, prepare_create, prepare_delete, prepare_update, with_resource_version,
@@ -122,6 +123,16 @@ fn admit_object(
     operation: Operation,
     options: &WriteOptions,
 ) -> Result<(Value, Vec<String>), ApiError> {
+    if resource.origin == Origin::BuiltIn {
+        let checked = builtin_schema::check(
+            &resource.api_version(),
+            &resource.kind,
+            object,
+            options.field_validation,
+        )
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        return Ok((checked.object, checked.warnings));
+    }
     if resource.origin != Origin::Flotilla {
         return Ok((object, Vec::new()));
     }

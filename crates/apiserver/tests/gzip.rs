@@ -1,0 +1,83 @@
+//! gzip over the wire (kube-api.md §0.2): a large list is compressed for a client that accepts
+//! gzip and decompresses to the same JSON; small answers and clients without gzip get plain
+//! bodies.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+
+use flotilla_apiserver::server::{ApiServer, GZIP_THRESHOLD_BYTES};
+use flotilla_store::memory::MemoryStore;
+use serde_json::{Value, json};
+
+fn start() -> (SocketAddr, tokio::runtime::Runtime) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = ApiServer::new(Arc::new(MemoryStore::new()));
+    let listener = runtime.block_on(async {
+        server.bootstrap().await.unwrap();
+        tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap()
+    });
+    let address = listener.local_addr().unwrap();
+    runtime.spawn(async move { axum::serve(listener, server.router()).await });
+    (address, runtime)
+}
+
+/// One HTTP/1.1 exchange; returns the head (lower-cased) and the raw body.
+fn exchange(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    extra: &str,
+    body: &[u8],
+) -> (String, Vec<u8>) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&response[..split]).to_ascii_lowercase();
+    (head, response[split + 4..].to_vec())
+}
+
+#[test]
+fn large_lists_are_gzipped_for_clients_that_accept_it() {
+    let (address, _runtime) = start();
+    let path = "/api/v1/namespaces/default/configmaps";
+    let value = "x".repeat(40 * 1024);
+    for i in 0..4 {
+        let body = json!({"metadata": {"name": format!("big-{i}")}, "data": {"v": value}});
+        let (head, _) = exchange(address, "POST", path, "", body.to_string().as_bytes());
+        assert!(head.starts_with("http/1.1 201"), "{head}");
+    }
+    let (plain_head, plain) = exchange(address, "GET", path, "", b"");
+    assert!(!plain_head.contains("content-encoding"), "{plain_head}");
+    assert!(plain.len() as u64 >= GZIP_THRESHOLD_BYTES);
+    let (head, compressed) = exchange(address, "GET", path, "Accept-Encoding: gzip\r\n", b"");
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    assert!(head.contains("vary: accept-encoding"), "{head}");
+    assert!(
+        compressed.len() * 10 < plain.len(),
+        "{} vs {}",
+        compressed.len(),
+        plain.len()
+    );
+    let mut text = Vec::new();
+    flate2::read::GzDecoder::new(&compressed[..])
+        .read_to_end(&mut text)
+        .unwrap();
+    let list: Value = serde_json::from_slice(&text).unwrap();
+    assert_eq!(list, serde_json::from_slice::<Value>(&plain).unwrap());
+    assert_eq!(list["items"].as_array().unwrap().len(), 4);
+    // A small answer stays plain even when gzip is accepted.
+    let (head, _) = exchange(address, "GET", "/version", "Accept-Encoding: gzip\r\n", b"");
+    assert!(!head.contains("content-encoding"), "{head}");
+}

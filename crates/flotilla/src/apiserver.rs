@@ -15,7 +15,7 @@ use anyhow::{Context, Result, bail};
 use flotilla_api::admission::AdmissionConfig;
 use flotilla_apiserver::auth::{Tokens, require_bearer};
 use flotilla_apiserver::kubeconfig::{Access, render};
-use flotilla_apiserver::server::ApiServer;
+use flotilla_apiserver::server::{ApiServer, InFlightLimits};
 use flotilla_apiserver::tls;
 use flotilla_store::Store;
 use flotilla_store::sqlite::SqliteStore;
@@ -57,6 +57,10 @@ async fn serve(args: &ApiserverArgs, listen: SocketAddr) -> Result<Outcome> {
         .map_err(|e| anyhow::anyhow!("creating the system namespaces: {}", e.message))?;
     // Namespace lifecycle and garbage collection run in this process (docs/decisions.md).
     let _controllers = server.spawn_controllers();
+    let limits = InFlightLimits {
+        reads: args.max_requests_inflight as usize,
+        mutations: args.max_mutating_requests_inflight as usize,
+    };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
@@ -75,7 +79,7 @@ async fn serve(args: &ApiserverArgs, listen: SocketAddr) -> Result<Outcome> {
             }),
         )?;
         announce(args, &url, &kubeconfig);
-        axum::serve(listener, server.router())
+        axum::serve(listener, server.router_with(limits))
             .with_graceful_shutdown(shutdown)
             .await
             .context("serving")?;
@@ -92,7 +96,10 @@ async fn serve(args: &ApiserverArgs, listen: SocketAddr) -> Result<Outcome> {
     };
     write_kubeconfig(&kubeconfig, &render(&access))?;
     announce(args, &url, &kubeconfig);
-    let router = require_bearer(server.router(), Tokens::new([pki.admin_token.clone()]));
+    let router = require_bearer(
+        server.router_with(limits),
+        Tokens::new([pki.admin_token.clone()]),
+    );
     tls::serve(listener, pki.server_config.clone(), router, shutdown).await;
     Ok(Outcome::Success)
 }

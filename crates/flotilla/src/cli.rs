@@ -52,6 +52,14 @@ pub struct ApiserverArgs {
     /// Allow ClusterTaintPolicies with NoExecute taints (Karmada's webhook flag; off by default).
     #[arg(long)]
     pub allow_no_execute_taint_policy: bool,
+    /// Non-mutating requests served at once; more get 429 (watches are not counted).
+    #[arg(long, default_value_t = flotilla_apiserver::server::InFlightLimits::default().reads as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_requests_inflight: u64,
+    /// Mutating requests served at once; more get 429.
+    #[arg(long, default_value_t = flotilla_apiserver::server::InFlightLimits::default().mutations as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_mutating_requests_inflight: u64,
 }
 
 /// Output formats for objects.

@@ -9,6 +9,7 @@ mod collection;
 mod collector;
 mod crds;
 mod gzip;
+mod inflight;
 mod namespaces;
 mod patch;
 mod read;
@@ -35,6 +36,7 @@ use crate::status::ApiError;
 use flotilla_api::admission::AdmissionConfig;
 
 pub use gzip::GZIP_THRESHOLD_BYTES;
+pub use inflight::InFlightLimits;
 pub use namespaces::PROTECTED_NAMESPACES;
 pub use reply::{json_response, status_response, with_warnings};
 
@@ -105,8 +107,18 @@ impl ApiServer {
 
     /// The router: every path goes through `handle`.
     pub fn router(self: Arc<Self>) -> Router {
+        self.router_with(InFlightLimits::default())
+    }
+
+    /// The router with these budgets of requests in flight (kube-api.md §0.2: 429 beyond).
+    pub fn router_with(self: Arc<Self>, limits: InFlightLimits) -> Router {
+        let budgets = inflight::Budgets::new(limits);
         Router::new()
             .fallback(handle)
+            .layer(axum::middleware::from_fn_with_state(
+                budgets,
+                inflight::limit,
+            ))
             .layer(axum::middleware::from_fn(gzip::compress))
             .with_state(self)
     }

@@ -25,9 +25,16 @@ pub fn typed_json_response(code: u16, content_type: &'static str, body: &Value) 
     response
 }
 
-/// A Status error response.
+/// A Status error response (with `Retry-After` when the Status asks the client to wait).
 pub fn status_response(error: &ApiError) -> Response {
-    json_response(error.code, &error.to_status_json())
+    let mut response = json_response(error.code, &error.to_status_json());
+    let retry_after = error.retry_after_seconds();
+    if retry_after > 0 {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    }
+    response
 }
 
 /// A plain-text response.

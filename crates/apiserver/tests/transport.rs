@@ -1,16 +1,21 @@
-//! gzip over the wire (kube-api.md §0.2): a large list is compressed for a client that accepts
-//! gzip and decompresses to the same JSON; small answers and clients without gzip get plain
-//! bodies.
+//! Transport behaviour over the wire (kube-api.md §0.2): gzip — a large list is compressed for
+//! a client that accepts gzip and decompresses to the same JSON, small answers and clients
+//! without gzip get plain bodies — and overload — requests beyond the in-flight budget get 429
+//! with `Retry-After`, watches are exempt.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 
-use flotilla_apiserver::server::{ApiServer, GZIP_THRESHOLD_BYTES};
+use flotilla_apiserver::server::{ApiServer, GZIP_THRESHOLD_BYTES, InFlightLimits};
 use flotilla_store::memory::MemoryStore;
 use serde_json::{Value, json};
 
 fn start() -> (SocketAddr, tokio::runtime::Runtime) {
+    start_with(InFlightLimits::default())
+}
+
+fn start_with(limits: InFlightLimits) -> (SocketAddr, tokio::runtime::Runtime) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -22,7 +27,7 @@ fn start() -> (SocketAddr, tokio::runtime::Runtime) {
         tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap()
     });
     let address = listener.local_addr().unwrap();
-    runtime.spawn(async move { axum::serve(listener, server.router()).await });
+    runtime.spawn(async move { axum::serve(listener, server.router_with(limits)).await });
     (address, runtime)
 }
 
@@ -80,4 +85,38 @@ fn large_lists_are_gzipped_for_clients_that_accept_it() {
     // A small answer stays plain even when gzip is accepted.
     let (head, _) = exchange(address, "GET", "/version", "Accept-Encoding: gzip\r\n", b"");
     assert!(!head.contains("content-encoding"), "{head}");
+}
+
+#[test]
+fn requests_beyond_the_budget_get_429_and_watches_are_exempt() {
+    let (address, _runtime) = start_with(InFlightLimits {
+        reads: 1,
+        mutations: 1,
+    });
+    // A list at a future resourceVersion waits (kube-api.md §7.2), holding the one read permit.
+    let held = std::thread::spawn(move || {
+        let path = "/api/v1/namespaces/default/configmaps?resourceVersion=999999";
+        exchange(address, "GET", path, "", b"")
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let (head, body) = exchange(address, "GET", "/api/v1/namespaces", "", b"");
+    assert!(head.starts_with("http/1.1 429"), "{head}");
+    assert!(head.contains("retry-after: 1"), "{head}");
+    let status: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(status["reason"], "TooManyRequests");
+    assert_eq!(status["details"]["retryAfterSeconds"], 1);
+    // Mutations have their own budget; watches need none.
+    let cm = json!({"metadata": {"name": "during"}});
+    let path = "/api/v1/namespaces/default/configmaps";
+    let (head, _) = exchange(address, "POST", path, "", cm.to_string().as_bytes());
+    assert!(head.starts_with("http/1.1 201"), "{head}");
+    let watch = format!("{path}?watch=true&timeoutSeconds=1");
+    let (head, _) = exchange(address, "GET", &watch, "", b"");
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    held.join().unwrap();
+    let (head, _) = exchange(address, "GET", "/api/v1/namespaces", "", b"");
+    assert!(
+        head.starts_with("http/1.1 200"),
+        "the permit came back: {head}"
+    );
 }

@@ -14,8 +14,9 @@
 //! `integer`/`number`/`boolean` column where upstream gives `null`, and a `string` column cell
 //! whose value is the string `"null"` is `null`.
 //!
-//! Owns: column definitions, cell rendering, rows, Table envelopes, `HumanDuration`.
-//! Must not: read the clock, touch the store, negotiate anything but the Table media type, or
+//! Owns: column definitions, cell rendering, rows, Table envelopes, `HumanDuration`, and the
+//! PartialObjectMetadata forms. Must not: read the clock, touch the store, negotiate anything but
+//! the `meta.k8s.io` media types (Table, PartialObjectMetadata), or
 //! write HTTP responses (the server wires these values into its handlers).
 
 use flotilla_api::jsonpath::{RenderOptions, Template};
@@ -57,28 +58,55 @@ pub fn wants_table(accept: &str) -> bool {
 }
 
 fn is_table_v1(media_range: &str) -> bool {
+    meta_v1_as(media_range).is_some_and(|r#as| r#as == "Table")
+}
+
+/// Whether an Accept header asks for `meta.k8s.io/v1` PartialObjectMetadata(List) (kube-api.md
+/// §11; kube-rs metadata watchers), and not for a Table first.
+pub fn wants_partial_metadata(accept: &str) -> bool {
+    let first = accept.split(',').find_map(meta_v1_as);
+    first.is_some_and(|r#as| r#as == "PartialObjectMetadata" || r#as == "PartialObjectMetadataList")
+}
+
+/// The `as` parameter of an `application/json` media range with `g=meta.k8s.io` and `v=v1`
+/// (any order, any other parameters, not `q=0`).
+fn meta_v1_as(media_range: &str) -> Option<&str> {
     let mut parts = media_range.split(';').map(str::trim);
     if !parts
         .next()
         .is_some_and(|m| m.eq_ignore_ascii_case("application/json"))
     {
-        return false;
+        return None;
     }
-    let (mut as_table, mut group, mut version, mut refused) = (false, false, false, false);
+    let (mut r#as, mut group, mut version, mut refused) = (None, false, false, false);
     for param in parts {
         let Some((key, value)) = param.split_once('=') else {
             continue;
         };
         let value = value.trim().trim_matches('"');
         match key.trim().to_ascii_lowercase().as_str() {
-            "as" => as_table = value == "Table",
+            "as" => r#as = Some(value),
             "g" => group = value == "meta.k8s.io",
             "v" => version = value == "v1",
             "q" => refused = value.parse::<f64>().is_ok_and(|q| q <= 0.0),
             _ => {}
         }
     }
-    as_table && group && version && !refused
+    r#as.filter(|_| group && version && !refused)
+}
+
+/// The Content-Type of a PartialObjectMetadata response.
+pub const PARTIAL_METADATA_CONTENT_TYPE: &str =
+    "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
+/// The Content-Type of a PartialObjectMetadataList response.
+pub const PARTIAL_METADATA_LIST_CONTENT_TYPE: &str =
+    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+
+/// A `PartialObjectMetadataList` of these objects with the list's metadata.
+pub fn partial_object_metadata_list(items: &[Value], metadata: Value) -> Value {
+    let items: Vec<Value> = items.iter().map(partial_object_metadata).collect();
+    json!({"kind": "PartialObjectMetadataList", "apiVersion": META_API_VERSION,
+           "metadata": metadata, "items": items})
 }
 
 /// What each row's `object` holds: the `includeObject` query parameter.
@@ -518,6 +546,34 @@ mod tests {
             "application/json;as=Table;v=v1;g=meta.k8s.io;q=0"
         ));
         assert!(!wants_table("application/yaml;as=Table;v=v1;g=meta.k8s.io"));
+    }
+
+    #[test]
+    fn partial_metadata_negotiation() {
+        let list = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+        assert!(wants_partial_metadata(list));
+        assert!(wants_partial_metadata(
+            "application/json; v=v1; g=meta.k8s.io; as=PartialObjectMetadata"
+        ));
+        assert!(
+            !wants_partial_metadata(&format!("{KUBECTL_ACCEPT},{list}")),
+            "Table first"
+        );
+        assert!(!wants_partial_metadata("application/json"));
+        assert!(!wants_partial_metadata(
+            "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1"
+        ));
+        let l = partial_object_metadata_list(
+            &[json!({"kind": "ConfigMap", "metadata": {"name": "a"}, "data": {}})],
+            json!({"resourceVersion": "7"}),
+        );
+        assert_eq!(
+            l,
+            json!({"kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/v1",
+                   "metadata": {"resourceVersion": "7"},
+                   "items": [{"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                              "metadata": {"name": "a"}}]})
+        );
     }
 
     #[test]

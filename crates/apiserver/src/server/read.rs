@@ -96,7 +96,18 @@ pub(crate) async fn get(server: &ApiServer, request: &Request) -> Result<Respons
         let table = table::object_table(&t.resource, &object, Timestamp::now(), include);
         return Ok(typed_json_response(200, table::TABLE_CONTENT_TYPE, &table));
     }
+    if partial_metadata_request(request) {
+        let partial = table::partial_object_metadata(&object);
+        let content_type = table::PARTIAL_METADATA_CONTENT_TYPE;
+        return Ok(typed_json_response(200, content_type, &partial));
+    }
     Ok(json_response(200, &object))
+}
+
+/// Whether the client asked for PartialObjectMetadata(List) (kube-api.md §11).
+pub(crate) fn partial_metadata_request(request: &Request) -> bool {
+    let accept = request.headers.get("accept").and_then(|v| v.to_str().ok());
+    accept.is_some_and(table::wants_partial_metadata)
 }
 
 /// Whether the client asked for a Table (kube-api.md §10), and which row objects.
@@ -311,6 +322,11 @@ pub(crate) async fn list(server: &ApiServer, request: &Request) -> Result<Respon
     let mut metadata = json!({"resourceVersion": revision.to_string()});
     if let Some(next) = next {
         metadata["continue"] = json!(next.encode());
+    }
+    if partial_metadata_request(request) {
+        let list = table::partial_object_metadata_list(&items, metadata);
+        let content_type = table::PARTIAL_METADATA_LIST_CONTENT_TYPE;
+        return Ok(typed_json_response(200, content_type, &list));
     }
     Ok(json_response(
         200,

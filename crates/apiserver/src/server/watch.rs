@@ -102,16 +102,14 @@ pub(crate) async fn watch(server: &ApiServer, request: &Request) -> Result<Respo
         }
         Err(e) => return Err(plain_store_error(e)),
     };
-    let table = super::read::table_request(request)?;
-    if let Some(include) = table {
-        let printer = Printer::new(&resource);
-        lines = lines
-            .into_iter()
-            .map(|line| as_table(&printer, line, include))
-            .collect();
-    }
+    let shape = match super::read::table_request(request)? {
+        Some(include) => Shape::Table(Box::new(Printer::new(&resource)), include),
+        None if super::read::partial_metadata_request(request) => Shape::Metadata,
+        None => Shape::Full,
+    };
+    lines = lines.into_iter().map(|line| shape.event(line)).collect();
     let state = Stream {
-        printer: table.map(|include| (Printer::new(&resource), include)),
+        shape,
         resource,
         selectors,
         pending: lines.into_iter().map(|v| line(&v)).collect(),
@@ -182,19 +180,41 @@ fn expired(requested: u64, oldest: u64) -> Value {
     json!({"type": "ERROR", "object": error.to_status_json()})
 }
 
-/// An event whose object is a Table row (for `kubectl get -w`); bookmarks and errors stay.
-fn as_table(printer: &Printer, mut event: Value, include: IncludeObject) -> Value {
-    let kind = event["type"].as_str().unwrap_or("");
-    if matches!(kind, "ADDED" | "MODIFIED" | "DELETED") {
-        event["object"] = printer.object_table(&event["object"], Timestamp::now(), include);
+/// How a watch's objects are sent.
+enum Shape {
+    /// Whole objects.
+    Full,
+    /// One-row Tables (`kubectl get -w`).
+    Table(Box<Printer>, IncludeObject),
+    /// PartialObjectMetadata (kube-rs metadata watchers, kube-api.md §11).
+    Metadata,
+}
+
+impl Shape {
+    /// The event with its object in this shape; bookmarks and errors stay as they are.
+    fn event(&self, mut event: Value) -> Value {
+        let kind = event["type"].as_str().unwrap_or("");
+        if !matches!(kind, "ADDED" | "MODIFIED" | "DELETED") {
+            return event;
+        }
+        match self {
+            Shape::Full => {}
+            Shape::Table(printer, include) => {
+                event["object"] =
+                    printer.object_table(&event["object"], Timestamp::now(), *include);
+            }
+            Shape::Metadata => {
+                event["object"] = crate::table::partial_object_metadata(&event["object"]);
+            }
+        }
+        event
     }
-    event
 }
 
 /// A running watch response.
 struct Stream {
-    /// Rows as Tables, when asked for.
-    printer: Option<(Printer, IncludeObject)>,
+    /// How objects are sent.
+    shape: Shape,
     resource: Resource,
     selectors: Selectors,
     pending: std::collections::VecDeque<Bytes>,
@@ -220,11 +240,7 @@ impl Stream {
                     for event in events {
                         self.sent = event.revision();
                         if let Some(value) = self.translate(&event) {
-                            let value = match &self.printer {
-                                Some((printer, include)) => as_table(printer, value, *include),
-                                None => value,
-                            };
-                            self.pending.push_back(line(&value));
+                            self.pending.push_back(line(&self.shape.event(value)));
                         }
                     }
                 }

@@ -457,5 +457,6 @@ async fn watcher_sees_everything(config: watcher::Config) {
 }
 
 mod events;
+mod metadata;
 mod recovery;
 mod watchers;

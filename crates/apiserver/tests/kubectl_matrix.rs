@@ -591,3 +591,24 @@ fn built_in_schemas_refuse_unknown_fields_and_wrong_types() {
         "{err}"
     );
 }
+
+// kube-api.md §0.2 namespace lifecycle and §16 `delete ns x`: kubectl DELETEs, then waits for the
+// namespace to be gone (GET, list and watch for DELETED) while the server empties it.
+#[test]
+fn delete_namespace_waits_until_gone() {
+    let Some(c) = start() else { return };
+    c.ok(&["create", "namespace", "k1"], None);
+    c.ok(
+        &["create", "-f", "-"],
+        Some(&config_map("c1", "a: b").replace("namespace: default", "namespace: k1")),
+    );
+    let out = c.ok(&["delete", "ns", "k1", "--timeout=60s"], None);
+    assert_eq!(out, "namespace \"k1\" deleted\n");
+    let err = c.fails(&["get", "ns", "k1"], None);
+    assert!(err.contains("namespaces \"k1\" not found"), "{err}");
+    let err = c.fails(&["delete", "ns", "default"], None);
+    assert!(
+        err.contains("namespaces \"default\" is forbidden: this namespace may not be deleted"),
+        "{err}"
+    );
+}

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod base64;
 pub mod builtin_schema;
 pub mod crd;
+pub mod crd_schema;
 pub mod discovery;
 pub mod events;
 pub mod fieldset;

@@ -104,7 +104,14 @@ pub const PARTIAL_METADATA_LIST_CONTENT_TYPE: &str =
 
 /// A `PartialObjectMetadataList` of these objects with the list's metadata.
 pub fn partial_object_metadata_list(items: &[Value], metadata: Value) -> Value {
-    let items: Vec<Value> = items.iter().map(partial_object_metadata).collect();
+    partial_object_metadata_list_of(
+        items.iter().map(partial_object_metadata).collect(),
+        metadata,
+    )
+}
+
+/// A `PartialObjectMetadataList` of items already in PartialObjectMetadata form.
+pub fn partial_object_metadata_list_of(items: Vec<Value>, metadata: Value) -> Value {
     json!({"kind": "PartialObjectMetadataList", "apiVersion": META_API_VERSION,
            "metadata": metadata, "items": items})
 }
@@ -258,6 +265,12 @@ impl Printer {
         now: Timestamp,
         include: IncludeObject,
     ) -> Value {
+        let rows = items.iter().map(|o| self.row(o, now, include)).collect();
+        self.rows_table(rows, meta)
+    }
+
+    /// The Table of a list from rows made with [`Printer::row`].
+    pub fn rows_table(&self, rows: Vec<Value>, meta: &TableListMeta) -> Value {
         let mut metadata = Map::new();
         metadata.insert(
             "resourceVersion".into(),
@@ -269,7 +282,6 @@ impl Printer {
         if let Some(count) = meta.remaining_item_count {
             metadata.insert("remainingItemCount".into(), count.into());
         }
-        let rows = items.iter().map(|o| self.row(o, now, include)).collect();
         self.envelope(metadata, rows)
     }
 

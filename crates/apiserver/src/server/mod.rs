@@ -10,6 +10,7 @@ mod collector;
 mod crds;
 mod gzip;
 mod inflight;
+mod list;
 mod namespaces;
 mod patch;
 mod read;
@@ -202,7 +203,7 @@ async fn resource_request(server: &ApiServer, request: Request) -> Result<Respon
         (Method::GET, false) if request.query.flag("watch").map_err(bad_query)? => {
             watch::watch(server, &request).await
         }
-        (Method::GET, false) => read::list(server, &request).await,
+        (Method::GET, false) => list::list(server, &request).await,
         (Method::POST, false) => write::create(server, &request).await,
         (Method::PUT, true) => write::update(server, &request).await,
         (Method::PATCH, true) => patch::patch(server, &request).await,

@@ -1,30 +1,23 @@
-//! get and list (kube-api.md §7.1, §7.2): objects from the store with their resourceVersion
-//! injected; lists in key order with label and field selectors, `limit` and `continue` pages at
-//! the first page's revision, and the resourceVersion semantics of the MUST subset.
+//! get (kube-api.md §7.1): objects from the store with their resourceVersion injected (and
+//! converted when a resource shares another's storage), in the shape the client asked for; plus
+//! the request parts every read shares — selectors and response-shape negotiation.
 //!
-//! Owns: reading. Must not: write.
-
-use std::time::Duration;
+//! Owns: reading one object. Must not: write, or read collections (`list`).
 
 use axum::response::Response;
-use flotilla_store::{KeyValue, ListOptions, ReadAt, StoreError};
-use serde_json::{Value, json};
+use flotilla_store::{KeyValue, StoreError};
+use serde_json::Value;
 
 use k8s_openapi::jiff::Timestamp;
 
 use super::reply::typed_json_response;
-use super::{ApiServer, Request, bad_query, json_response};
+use super::{ApiServer, Request, json_response};
 use crate::objects::with_resource_version;
-use crate::query::{Continue, Query};
+use crate::query::Query;
 use crate::registry::{Resource, SharedStorage};
 use crate::selectors::{COMMON_FIELDS, EVENT_FIELDS, FieldSelector, LabelSelector, field_value};
 use crate::status::{ApiError, ResourceRef};
-use crate::table::{self, IncludeObject, TableListMeta};
-
-/// Objects fetched from the store per round while filtering a list page.
-const LIST_FETCH_OBJECTS: usize = 500;
-/// How long a read waits for a resourceVersion newer than the store's (kube-api.md §7.2).
-const FUTURE_RV_WAIT_MS: u64 = 3_000;
+use crate::table::{self, IncludeObject};
 
 /// The object stored under `kv`, as served.
 pub(crate) fn object_of(kv: &KeyValue) -> Result<Value, ApiError> {
@@ -183,158 +176,4 @@ impl Selectors {
                     None => selector.matches(|f| field_value(object, f)),
                 })
     }
-}
-
-/// Where a list reads: the snapshot, and the key to continue after.
-fn list_start(server_current: u64, query: &Query) -> Result<(ReadAt, Option<String>), ApiError> {
-    let rv = query.get("resourceVersion");
-    let rv_match = query.get("resourceVersionMatch");
-    if let Some(token) = query.get("continue") {
-        if rv.is_some_and(|v| v != "0") {
-            return Err(ApiError::bad_request(
-                "specifying resource version is not allowed when using continue",
-            ));
-        }
-        let token = Continue::decode(token).map_err(bad_query)?;
-        return Ok((ReadAt::Revision(token.revision), Some(token.last_key)));
-    }
-    if rv_match.is_some() && rv.is_none() {
-        return Err(ApiError::bad_request(
-            "resourceVersionMatch is forbidden unless resourceVersion is provided",
-        ));
-    }
-    let Some(rv) = rv.filter(|v| *v != "0") else {
-        return Ok((ReadAt::Latest, None));
-    };
-    let n: u64 = rv
-        .parse()
-        .map_err(|_| ApiError::bad_request(format!("invalid resource version: {rv:?}")))?;
-    let exact = rv_match == Some("Exact")
-        || (rv_match.is_none() && query.get("limit").is_some_and(|l| l != "0"));
-    if exact || n > server_current {
-        return Ok((ReadAt::Revision(n), None));
-    }
-    Ok((ReadAt::Latest, None))
-}
-
-/// Waits briefly for the store to reach a revision newer than the current one; 504 otherwise.
-async fn wait_for_revision(server: &ApiServer, wanted: u64) -> Result<(), ApiError> {
-    let deadline = tokio::time::Instant::now() + Duration::from_millis(FUTURE_RV_WAIT_MS);
-    loop {
-        let current = server
-            .store
-            .current_revision()
-            .await
-            .map_err(plain_store_error)?;
-        if current >= wanted {
-            return Ok(());
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return Err(ApiError::too_large_resource_version(wanted, current));
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// GET on a collection.
-pub(crate) async fn list(server: &ApiServer, request: &Request) -> Result<Response, ApiError> {
-    let t = &request.target;
-    let resource = &t.resource;
-    let selectors = Selectors::parse(resource, &request.query)?;
-    let limit = request
-        .query
-        .number("limit")
-        .map_err(bad_query)?
-        .unwrap_or(0) as usize;
-    let current = server
-        .store
-        .current_revision()
-        .await
-        .map_err(plain_store_error)?;
-    let (mut at, mut start_after) = list_start(current, &request.query)?;
-    if let ReadAt::Revision(n) = at
-        && n > current
-    {
-        wait_for_revision(server, n).await?;
-        at = ReadAt::Latest;
-    }
-    let prefix = resource.key_prefix(t.namespace.as_deref());
-    let continuing = request.query.get("continue").is_some();
-    let mut items = Vec::new();
-    let mut revision = None;
-    let mut next = None;
-    loop {
-        let page = server
-            .store
-            .list(
-                &prefix,
-                ListOptions {
-                    at,
-                    start_after: start_after.clone(),
-                    limit: Some(LIST_FETCH_OBJECTS.max(limit)),
-                    count: false,
-                },
-            )
-            .await
-            .map_err(|e| match e {
-                StoreError::Compacted { .. } if continuing => ApiError::expired_continue(),
-                other => plain_store_error(other),
-            })?;
-        at = ReadAt::Revision(page.revision);
-        revision.get_or_insert(page.revision);
-        let mut last = None;
-        for kv in &page.items {
-            last = Some(kv.key.clone());
-            let object = served_object(resource, kv)?;
-            if selectors.matches(&object) {
-                items.push(object);
-                if limit > 0 && items.len() == limit {
-                    break;
-                }
-            }
-        }
-        let full = limit > 0 && items.len() == limit;
-        let more_in_store = page.more || last.as_ref() != page.items.last().map(|kv| &kv.key);
-        if full {
-            if more_in_store {
-                next = last.map(|last_key| Continue {
-                    revision: page.revision,
-                    last_key,
-                });
-            }
-            break;
-        }
-        if !page.more {
-            break;
-        }
-        start_after = last;
-    }
-    let revision = revision.unwrap_or(current);
-    if let Some(include) = table_request(request)? {
-        let meta = TableListMeta {
-            resource_version: revision.to_string(),
-            continue_token: next.map(|n| n.encode()),
-            remaining_item_count: None,
-        };
-        let table = table::list_table(resource, &items, &meta, Timestamp::now(), include);
-        return Ok(typed_json_response(200, table::TABLE_CONTENT_TYPE, &table));
-    }
-    let mut metadata = json!({"resourceVersion": revision.to_string()});
-    if let Some(next) = next {
-        metadata["continue"] = json!(next.encode());
-    }
-    if partial_metadata_request(request) {
-        let list = table::partial_object_metadata_list(&items, metadata);
-        let content_type = table::PARTIAL_METADATA_LIST_CONTENT_TYPE;
-        return Ok(typed_json_response(200, content_type, &list));
-    }
-    Ok(json_response(
-        200,
-        &json!({
-            "kind": resource.list_kind,
-            "apiVersion": resource.api_version(),
-            "metadata": metadata,
-            "items": items,
-        }),
-    ))
 }

@@ -71,9 +71,17 @@ pub fn structural(info: &KindInfo) -> &'static Structural {
 }
 
 /// Replaces the CRD-style `metadata: {type: object}` with the full ObjectMeta schema, so that
-/// unknown metadata fields are found like the API server finds them.
+/// unknown metadata fields are found like the API server finds them. `managedFields[].fieldsV1`
+/// is a free-form FieldsV1 set (`{"f:spec": {...}}`), kept whole: its generated schema is a bare
+/// `type: object`, which would prune every field set (a client sending back an object it read,
+/// as kube-rs `replace` does, would lose them).
 fn with_full_metadata(mut root: serde_json::Value) -> serde_json::Value {
-    let meta = schema_value_for::<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>();
+    let mut meta =
+        schema_value_for::<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>();
+    let fields_v1 = &mut meta["properties"]["managedFields"]["items"]["properties"]["fieldsV1"];
+    if fields_v1.is_object() {
+        fields_v1["x-kubernetes-preserve-unknown-fields"] = true.into();
+    }
     root["properties"]["metadata"] = meta;
     root
 }

@@ -6,8 +6,12 @@
 
 use serde_json::{Value, json};
 
+use std::sync::Arc;
+
+use crate::crd_schema::{CrdSchema, crd_causes};
 use crate::objects::{Cause, CauseReason};
-use crate::registry::{Column, Origin, Resource, Scale};
+use crate::registry::{Column, Origin, Resource, Scale, SchemaHandle};
+use crate::status::CauseType;
 
 fn text<'a>(v: &'a Value, path: &[&str]) -> &'a str {
     let mut at = v;
@@ -35,7 +39,8 @@ fn invalid(field: &str, value: &str, detail: &str) -> Cause {
     }
 }
 
-/// Checks a CRD: name `<plural>.<group>`, names, scope, versions (exactly one storage version).
+/// Checks a CRD: name `<plural>.<group>`, names, scope, versions (exactly one storage version),
+/// and that every version's schema compiles (valid patterns included).
 pub fn validate(crd: &Value) -> Vec<Cause> {
     let mut causes = Vec::new();
     let group = text(crd, &["spec", "group"]);
@@ -90,6 +95,15 @@ pub fn validate(crd: &Value) -> Vec<Cause> {
             "must have exactly one version marked as storage version",
         ));
     }
+    causes.extend(crd_causes(crd).into_iter().map(|c| Cause {
+        reason: match c.reason {
+            Some(CauseType::FieldValueRequired) => CauseReason::Required,
+            Some(CauseType::FieldValueForbidden) => CauseReason::Forbidden,
+            _ => CauseReason::Invalid,
+        },
+        field: c.field,
+        message: c.message,
+    }));
     causes
 }
 
@@ -131,6 +145,10 @@ pub fn resources(crd: &Value) -> Vec<Resource> {
             columns: columns(v),
             origin: Origin::Crd,
             shared_storage: None,
+            // A schema that does not compile was refused when the CRD was written (`validate`).
+            schema: CrdSchema::compile(&v["schema"]["openAPIV3Schema"])
+                .ok()
+                .map(|compiled| SchemaHandle(Arc::new(compiled))),
         })
         .collect()
 }

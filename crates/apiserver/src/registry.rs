@@ -93,6 +93,27 @@ pub struct Resource {
     pub origin: Origin,
     /// Another resource whose storage it shares (objects converted on the way in and out).
     pub shared_storage: Option<SharedStorage>,
+    /// A custom resource's compiled `openAPIV3Schema` (kube-api.md §0.2: pruning, defaults,
+    /// validation); `None` for other resources.
+    pub schema: Option<SchemaHandle>,
+}
+
+/// A CRD version's compiled schema, shared by every request; compared by identity.
+#[derive(Clone)]
+pub struct SchemaHandle(pub Arc<crate::crd_schema::CrdSchema>);
+
+impl PartialEq for SchemaHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for SchemaHandle {}
+
+impl std::fmt::Debug for SchemaHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SchemaHandle")
+    }
 }
 
 /// A resource served over another's storage (kube-api.md §14).
@@ -334,6 +355,7 @@ fn built_in(b: &BuiltIn) -> Resource {
         columns: crate::printers::built_in_columns(b.kind).unwrap_or_default(),
         origin: Origin::BuiltIn,
         shared_storage: None,
+        schema: None,
     }
 }
 
@@ -382,6 +404,7 @@ fn flotilla(info: &KindInfo) -> Resource {
             .collect(),
         origin: Origin::Flotilla,
         shared_storage: None,
+        schema: None,
     }
 }
 

@@ -502,3 +502,74 @@ fn generators_send_protobuf() {
     );
     assert_eq!(out, "2 nginx");
 }
+
+const WIDGET_CRD: &str = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  scope: Namespaced\n  names: {plural: widgets, singular: widget, kind: Widget}\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n        properties:\n          spec:\n            type: object\n            required: [size]\n            properties:\n              size: {type: integer, minimum: 1}\n              mode: {type: string, enum: [fast, safe], default: safe}\n";
+
+// kube-api.md §0.2, §7.7, §13: custom resources are pruned, defaulted and validated against
+// their CRD's openAPIV3Schema, with upstream's errors.
+#[test]
+fn custom_resources_follow_their_schema() {
+    let Some(c) = start() else { return };
+    c.ok(&["create", "-f", "-"], Some(WIDGET_CRD));
+    c.ok(
+        &[
+            "wait",
+            "--for=condition=Established",
+            "crd/widgets.example.com",
+        ],
+        None,
+    );
+    let widget = |spec: &str| {
+        format!(
+            "apiVersion: example.com/v1\nkind: Widget\nmetadata: {{name: w1, namespace: default}}\nspec: {spec}\n"
+        )
+    };
+    let err = c.fails(
+        &["create", "-f", "-"],
+        Some(&widget("{size: 2, colour: red}")),
+    );
+    assert!(
+        err.contains("Widget in version \"v1\" cannot be handled as a Widget: strict decoding error: unknown field \"spec.colour\""),
+        "{err}"
+    );
+    let err = c.fails(
+        &["create", "-f", "-"],
+        Some(&widget("{size: 0, mode: slow}")),
+    );
+    assert!(err.contains("The Widget \"w1\" is invalid: "), "{err}");
+    assert!(
+        err.contains(
+            "spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "spec.mode: Unsupported value: \"slow\": supported values: \"fast\", \"safe\""
+        ),
+        "{err}"
+    );
+    let err = c.fails(&["create", "-f", "-"], Some(&widget("{}")));
+    assert!(err.contains("spec.size: Required value"), "{err}");
+    let (code, _, err) = c.kubectl(
+        &["create", "--validate=warn", "-f", "-"],
+        Some(&widget("{size: 2, colour: red}")),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("unknown field \"spec.colour\""), "{err}");
+    let out = c.ok(&["get", "widget", "w1", "-o", "jsonpath={.spec}"], None);
+    assert_eq!(
+        out, "{\"mode\":\"safe\",\"size\":2}",
+        "pruned and defaulted"
+    );
+    let bad_pattern = WIDGET_CRD
+        .replace("widgets", "gadgets")
+        .replace("Widget", "Gadget")
+        .replace("widget}", "gadget}")
+        .replace(
+            "{type: integer, minimum: 1}",
+            "{type: string, pattern: \"(\"}",
+        );
+    let err = c.fails(&["create", "-f", "-"], Some(&bad_pattern));
+    assert!(err.contains("must be a valid regular expression"), "{err}");
+}

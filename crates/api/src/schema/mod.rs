@@ -76,8 +76,7 @@ pub fn structural(info: &KindInfo) -> &'static Structural {
 /// `type: object`, which would prune every field set (a client sending back an object it read,
 /// as kube-rs `replace` does, would lose them).
 fn with_full_metadata(mut root: serde_json::Value) -> serde_json::Value {
-    let mut meta =
-        schema_value_for::<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>();
+    let mut meta = schema_value_for::<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>();
     let fields_v1 = &mut meta["properties"]["managedFields"]["items"]["properties"]["fieldsV1"];
     if fields_v1.is_object() {
         fields_v1["x-kubernetes-preserve-unknown-fields"] = true.into();

@@ -133,6 +133,19 @@ fn admit_object(
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
         return Ok((checked.object, checked.warnings));
     }
+    if let Some(schema) = &resource.schema {
+        let name = object["metadata"]["name"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let outcome = schema
+            .0
+            .validate(object, options.field_validation)
+            .map_err(|e| {
+                e.to_api_error(&resource.kind, &resource.group, &resource.version, &name)
+            })?;
+        return Ok((outcome.object, outcome.warnings));
+    }
     if resource.origin != Origin::Flotilla {
         return Ok((object, Vec::new()));
     }

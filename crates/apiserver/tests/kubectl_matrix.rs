@@ -375,6 +375,20 @@ fn dry_runs_diff_replace_and_edit() {
 fn subresources_and_rollouts() {
     let Some(c) = start() else { return };
     c.ok(&["create", "-f", "-"], Some(DEPLOYMENT));
+    // kubectl patch's default type is strategic merge: containers merge by name (§8).
+    let patch = "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"sidecar\",\"image\":\"busybox:1.37\"}]}}}}";
+    c.ok(&["patch", "deploy", "web", "-p", patch], None);
+    let images = c.ok(
+        &[
+            "get",
+            "deploy",
+            "web",
+            "-o",
+            "jsonpath={.spec.template.spec.containers[*].image}",
+        ],
+        None,
+    );
+    assert_eq!(images, "nginx:1.26 busybox:1.37");
     let err = c.fails(
         &[
             "scale",
@@ -399,10 +413,10 @@ fn subresources_and_rollouts() {
     c.ok(&["rollout", "restart", "deploy", "web"], None);
     let out = c.ok(&["get", "deploy", "web", "-o", "jsonpath={.spec.replicas} {.metadata.generation} {.spec.template.metadata.annotations}"], None);
     assert!(
-        out.starts_with("3 3 {\"kubectl.kubernetes.io/restartedAt\":"),
+        out.starts_with("3 4 {\"kubectl.kubernetes.io/restartedAt\":"),
         "{out}"
     );
-    let status = "{\"status\":{\"observedGeneration\":3,\"replicas\":3,\"updatedReplicas\":3,\"readyReplicas\":3,\"availableReplicas\":3}}";
+    let status = "{\"status\":{\"observedGeneration\":4,\"replicas\":3,\"updatedReplicas\":3,\"readyReplicas\":3,\"availableReplicas\":3}}";
     c.ok(
         &[
             "patch",

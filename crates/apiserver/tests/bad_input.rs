@@ -3,14 +3,18 @@
 //! (4xx, never 5xx; a wrong type in a Flotilla kind is a 422 like a CRD schema error), nothing stored changes, and the server keeps serving. A property test throws
 //! random bodies at it. Requests go over a raw TCP connection so nothing is normalised.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
 use flotilla_apiserver::server::ApiServer;
 use flotilla_store::memory::MemoryStore;
 use proptest::prelude::*;
 use serde_json::Value;
+
+#[path = "support/http.rs"]
+mod http;
+
+use http::request;
 
 /// One server for the whole file (started on first use, on its own runtime thread).
 fn server() -> SocketAddr {
@@ -41,33 +45,6 @@ fn server() -> SocketAddr {
         }
         address
     })
-}
-
-/// Sends one request; returns the status code and the JSON body (Null if not JSON).
-fn request(
-    address: SocketAddr,
-    method: &str,
-    path: &str,
-    content_type: &str,
-    body: &[u8],
-) -> (u16, Value) {
-    let mut stream = TcpStream::connect(address).unwrap();
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).unwrap();
-    stream.write_all(body).unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let text = String::from_utf8_lossy(&response);
-    let code = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    (code, serde_json::from_str(body).unwrap_or(Value::Null))
 }
 
 /// Asserts a 4xx answered with a Status.

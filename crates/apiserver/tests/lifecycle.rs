@@ -4,8 +4,7 @@
 //! (§7.10). Requests go over plain HTTP on loopback; `kubectl delete ns` runs too when kubectl
 //! is on PATH.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,6 +12,9 @@ use std::time::{Duration, Instant};
 use flotilla_apiserver::server::ApiServer;
 use flotilla_store::sqlite::SqliteStore;
 use serde_json::{Value, json};
+
+#[path = "support/http.rs"]
+mod http;
 
 /// How long a test waits for the controllers to converge.
 const CONVERGE_TIMEOUT_MS: u64 = 15_000;
@@ -67,23 +69,7 @@ impl Cluster {
         body: Option<&Value>,
     ) -> (u16, Value) {
         let body = body.map(Value::to_string).unwrap_or_default();
-        let mut stream = TcpStream::connect(self.address).unwrap();
-        let head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        );
-        stream.write_all(head.as_bytes()).unwrap();
-        stream.write_all(body.as_bytes()).unwrap();
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).unwrap();
-        let text = String::from_utf8_lossy(&response);
-        let code = text
-            .split_whitespace()
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
-        let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-        (code, serde_json::from_str(body).unwrap_or(Value::Null))
+        http::request(self.address, method, path, content_type, body.as_bytes())
     }
 
     /// A request that must answer `code`; returns the body.

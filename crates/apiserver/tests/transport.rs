@@ -3,13 +3,16 @@
 //! without gzip get plain bodies — and overload — requests beyond the in-flight budget get 429
 //! with `Retry-After`, watches are exempt.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::Read;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use flotilla_apiserver::server::{ApiServer, GZIP_THRESHOLD_BYTES, InFlightLimits};
 use flotilla_store::memory::MemoryStore;
 use serde_json::{Value, json};
+
+#[path = "support/http.rs"]
+mod http;
 
 fn start() -> (SocketAddr, tokio::runtime::Runtime) {
     start_with(InFlightLimits::default())
@@ -31,7 +34,7 @@ fn start_with(limits: InFlightLimits) -> (SocketAddr, tokio::runtime::Runtime) {
     (address, runtime)
 }
 
-/// One HTTP/1.1 exchange; returns the head (lower-cased) and the raw body.
+/// One exchange with a JSON body.
 fn exchange(
     address: SocketAddr,
     method: &str,
@@ -39,18 +42,7 @@ fn exchange(
     extra: &str,
     body: &[u8],
 ) -> (String, Vec<u8>) {
-    let mut stream = TcpStream::connect(address).unwrap();
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).unwrap();
-    stream.write_all(body).unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let head = String::from_utf8_lossy(&response[..split]).to_ascii_lowercase();
-    (head, response[split + 4..].to_vec())
+    http::exchange(address, method, path, "application/json", extra, body)
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! Bearer-token authentication: a router layer that lets a request through only with
-//! `Authorization: Bearer <token>` naming one of the configured tokens, and answers everything
-//! else with Kubernetes' 401 `Unauthorized` Status. Health probes stay open.
+//! Authentication: a router layer that lets a request through only with
+//! `Authorization: Bearer <token>` naming one of the configured tokens, or over a TLS connection
+//! whose client certificate the server's CA signed, and answers everything else with
+//! Kubernetes' 401 `Unauthorized` Status. Health probes stay open.
 //!
 //! Owns: the token check (constant time). Must not: authorise per resource or verb, or know
 //! where tokens are stored (`tls`).
@@ -43,13 +44,20 @@ impl Tokens {
     }
 }
 
-/// Wraps `router` so that every request except health probes needs one of `tokens`.
+/// Wraps `router` so that every request except health probes needs one of `tokens` (or a
+/// client certificate, see [`ClientCertificate`]).
 pub fn require_bearer(router: Router, tokens: Tokens) -> Router {
     router.layer(middleware::from_fn_with_state(tokens, check))
 }
 
+/// Marks the requests of a connection whose client presented a certificate signed by the
+/// server's CA (the TLS layer verified it; `tls::serve` inserts the mark).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientCertificate;
+
 async fn check(State(tokens): State<Tokens>, request: Request, next: Next) -> Response {
-    if is_open(request.uri().path()) || tokens.accepts(request.headers()) {
+    let certified = request.extensions().get::<ClientCertificate>().is_some();
+    if certified || is_open(request.uri().path()) || tokens.accepts(request.headers()) {
         next.run(request).await
     } else {
         status_response(&ApiError::unauthorized())

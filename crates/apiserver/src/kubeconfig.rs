@@ -1,5 +1,6 @@
 //! The kubeconfig handed to clients: one cluster, user and context named `flotilla`, with the
-//! CA inline (`certificate-authority-data`) and the bearer token, so that it works as is.
+//! CA inline (`certificate-authority-data`) and the bearer token or a client certificate, so
+//! that it works as is.
 //!
 //! Owns: the kubeconfig text. Must not: create keys or tokens (`tls`) or write files.
 
@@ -12,6 +13,8 @@ pub struct Access<'a> {
     pub ca_pem: Option<&'a str>,
     /// The bearer token.
     pub token: Option<&'a str>,
+    /// A client certificate and its key (PEM), signed by the server's CA.
+    pub client_cert: Option<(&'a str, &'a str)>,
 }
 
 /// The kubeconfig YAML for `access`.
@@ -23,9 +26,21 @@ pub fn render(access: &Access<'_>) -> String {
             crate::base64::encode(ca.as_bytes())
         ));
     }
-    let user = match access.token {
-        Some(token) => format!("  user:\n    token: {token}\n"),
-        None => "  user: {}\n".to_string(),
+    let mut user = String::new();
+    if let Some(token) = access.token {
+        user.push_str(&format!("    token: {token}\n"));
+    }
+    if let Some((cert, key)) = access.client_cert {
+        user.push_str(&format!(
+            "    client-certificate-data: {}\n    client-key-data: {}\n",
+            crate::base64::encode(cert.as_bytes()),
+            crate::base64::encode(key.as_bytes())
+        ));
+    }
+    let user = if user.is_empty() {
+        "  user: {}\n".to_string()
+    } else {
+        format!("  user:\n{user}")
     };
     format!(
         "apiVersion: v1\nkind: Config\nclusters:\n- name: flotilla\n  cluster:\n{cluster}\
@@ -44,6 +59,7 @@ mod tests {
             server: "https://127.0.0.1:6443",
             ca_pem: Some("PEM"),
             token: Some("t0k"),
+            client_cert: None,
         });
         assert!(
             text.contains("    server: https://127.0.0.1:6443\n"),
@@ -60,5 +76,16 @@ mod tests {
         });
         assert!(plain.contains("  user: {}\n"), "{plain}");
         assert!(!plain.contains("certificate-authority"), "{plain}");
+        let cert = render(&Access {
+            server: "https://h:1",
+            client_cert: Some(("C", "K")),
+            ..Access::default()
+        });
+        assert!(
+            cert.contains(
+                "  user:\n    client-certificate-data: Qw==\n    client-key-data: Sw==\n"
+            ),
+            "{cert}"
+        );
     }
 }

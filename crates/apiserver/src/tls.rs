@@ -1,6 +1,7 @@
 //! TLS for the API server: the PKI directory (a CA generated on first start and kept across
-//! restarts, a server certificate signed by it on every start, the admin bearer token) and the
-//! accept loop that serves a router over TLS with HTTP/1.1 and HTTP/2.
+//! restarts, a server certificate and an admin client certificate signed by it on every start,
+//! the admin bearer token) and the accept loop that serves a router over TLS with HTTP/1.1 and
+//! HTTP/2, marking the requests of connections that presented a client certificate the CA signed.
 //!
 //! Owns: key, certificate and token files under `<data-dir>/pki`, and TLS connection handling.
 //! Must not: decide who is authorised (`auth`) or answer API requests (`server`).
@@ -29,6 +30,9 @@ use tokio_rustls::TlsAcceptor;
 pub const CA_VALIDITY: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 /// How long a server certificate stays valid (1 year; a restart issues a new one).
 pub const SERVER_CERT_VALIDITY: Duration = Duration::from_secs(365 * 24 * 3600);
+/// How long the admin client certificate stays valid (1 year; a restart issues a new one, and
+/// earlier ones stay valid until they expire).
+pub const CLIENT_CERT_VALIDITY: Duration = Duration::from_secs(365 * 24 * 3600);
 /// Back-dating of `notBefore` so that clients with a slightly slow clock accept it (5 minutes).
 pub const CLOCK_SKEW_ALLOWANCE: Duration = Duration::from_secs(5 * 60);
 /// Longest a client may take to finish the TLS handshake before it is dropped (10 s).
@@ -43,6 +47,11 @@ const CA_KEY_FILE: &str = "ca.key";
 const SERVER_CERT_FILE: &str = "server.crt";
 const SERVER_KEY_FILE: &str = "server.key";
 const TOKEN_FILE: &str = "admin.token";
+const ADMIN_CERT_FILE: &str = "admin.crt";
+const ADMIN_KEY_FILE: &str = "admin.key";
+/// The admin client certificate's subject: upstream's conventional administrator identity.
+const ADMIN_COMMON_NAME: &str = "flotilla-admin";
+const ADMIN_ORGANIZATION: &str = "system:masters";
 
 /// A failure setting up or serving TLS.
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +92,10 @@ pub struct Pki {
     pub ca_pem: String,
     /// The admin bearer token.
     pub admin_token: String,
+    /// An admin client certificate (PEM) signed by the CA, and its key (PEM).
+    pub admin_cert_pem: String,
+    /// The key of [`Pki::admin_cert_pem`] (PEM).
+    pub admin_key_pem: String,
     /// The rustls configuration with the server certificate (ALPN `h2`, `http/1.1`).
     pub server_config: Arc<ServerConfig>,
 }
@@ -102,19 +115,69 @@ pub fn load_or_create(dir: &Path, extra_hosts: &[String]) -> Result<Pki, TlsErro
         &server_key.serialize_pem(),
         true,
     )?;
+    let admin_key = KeyPair::generate()?;
+    let admin_cert = client_params()?.signed_by(&admin_key, &issuer)?;
+    write_file(&dir.join(ADMIN_CERT_FILE), &admin_cert.pem(), false)?;
+    write_file(&dir.join(ADMIN_KEY_FILE), &admin_key.serialize_pem(), true)?;
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server_key.serialize_der()));
     let chain = vec![CertificateDer::from(server_cert.der().to_vec())];
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
-        .with_no_client_auth()
-        .with_single_cert(chain, key)?;
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(Pki {
+        server_config: Arc::new(server_config(&ca_pem, chain, key)?),
         ca_pem,
         admin_token: load_or_create_token(&dir.join(TOKEN_FILE))?,
-        server_config: Arc::new(config),
+        admin_cert_pem: admin_cert.pem(),
+        admin_key_pem: admin_key.serialize_pem(),
     })
+}
+
+/// The rustls configuration: the server certificate, ALPN `h2` and `http/1.1`, and client
+/// certificates verified against the CA when a client offers one (none is required: bearer
+/// tokens authenticate the others).
+fn server_config(
+    ca_pem: &str,
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+) -> Result<ServerConfig, TlsError> {
+    use rustls::pki_types::pem::PemObject;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    let ca = CertificateDer::from_pem_slice(ca_pem.as_bytes())
+        .map_err(|e| TlsError::Rustls(rustls::Error::General(format!("the CA PEM: {e}"))))?;
+    roots.add(ca)?;
+    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        Arc::new(roots),
+        provider.clone(),
+    )
+    .allow_unauthenticated()
+    .build()
+    .map_err(|e| TlsError::Rustls(rustls::Error::General(e.to_string())))?;
+    let mut config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(chain, key)?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// The admin client certificate's parameters (`CN=flotilla-admin, O=system:masters`).
+fn client_params() -> Result<CertificateParams, TlsError> {
+    let mut params = CertificateParams::new(Vec::<String>::new())?;
+    params
+        .distinguished_name
+        .push(DnType::CommonName, ADMIN_COMMON_NAME);
+    params
+        .distinguished_name
+        .push(DnType::OrganizationName, ADMIN_ORGANIZATION);
+    params.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    params.use_authority_key_identifier_extension = true;
+    let now = time::OffsetDateTime::now_utc();
+    params.not_before = now - CLOCK_SKEW_ALLOWANCE;
+    params.not_after = now + CLIENT_CERT_VALIDITY;
+    Ok(params)
 }
 
 /// The CA's parameters; deterministic so that a stored CA key can sign again after a restart.
@@ -257,6 +320,17 @@ async fn serve_connection(acceptor: TlsAcceptor, tcp: tokio::net::TcpStream, rou
     let stream = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
         Ok(Ok(stream)) => stream,
         Ok(Err(_)) | Err(_) => return,
+    };
+    // The verifier accepted the chain, so a presented certificate is one the CA signed.
+    let certified = stream
+        .get_ref()
+        .1
+        .peer_certificates()
+        .is_some_and(|chain| !chain.is_empty());
+    let router = if certified {
+        router.layer(axum::Extension(crate::auth::ClientCertificate))
+    } else {
+        router
     };
     let service = TowerToHyperService::new(router);
     // A connection error (client went away, protocol error) concerns only this client.

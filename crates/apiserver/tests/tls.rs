@@ -1,6 +1,8 @@
-//! The real kubectl against an in-process API server over TLS with bearer-token authentication:
-//! the generated kubeconfig works as is, anonymous and wrong-token requests get 401, a failed
-//! handshake drops only its connection, and a restart on the same directory keeps the CA.
+//! The real kubectl against an in-process API server over TLS with bearer-token and
+//! client-certificate authentication: the generated kubeconfig works as is, anonymous and
+//! wrong-token requests get 401, the CA's client certificates authenticate and others are
+//! refused, a failed handshake drops only its connection, and a restart on the same directory
+//! keeps the CA.
 //! kubectl is found on PATH; without it the tests say so and pass unless `CI=true`.
 
 use std::net::SocketAddr;
@@ -19,6 +21,8 @@ struct Server {
     address: SocketAddr,
     ca_pem: String,
     token: String,
+    admin_cert: String,
+    admin_key: String,
     _runtime: tokio::runtime::Runtime,
 }
 
@@ -63,6 +67,8 @@ fn start(data: &Path, listen: &str) -> Server {
         address,
         ca_pem: pki.ca_pem,
         token: pki.admin_token,
+        admin_cert: pki.admin_cert_pem,
+        admin_key: pki.admin_key_pem,
         _runtime: runtime,
     }
 }
@@ -70,11 +76,22 @@ fn start(data: &Path, listen: &str) -> Server {
 impl Server {
     /// Writes a kubeconfig for this server with `token` to `path`.
     fn kubeconfig(&self, path: &Path, token: Option<&str>) -> PathBuf {
+        self.kubeconfig_with(path, token, None)
+    }
+
+    /// Writes a kubeconfig with `token` and a client certificate (PEM certificate and key).
+    fn kubeconfig_with(
+        &self,
+        path: &Path,
+        token: Option<&str>,
+        client_cert: Option<(&str, &str)>,
+    ) -> PathBuf {
         let server = format!("https://{}", self.address);
         let access = Access {
             server: &server,
             ca_pem: Some(&self.ca_pem),
             token,
+            client_cert,
         };
         std::fs::write(path, render(&access)).unwrap();
         path.to_path_buf()
@@ -259,4 +276,46 @@ fn anonymous_requests_get_the_401_status_over_tls() {
     assert_eq!(body, expected);
     let reply = https_get(&server, "/readyz");
     assert!(reply.starts_with("HTTP/1.1 200 "), "{reply}");
+}
+
+// kube-api.md §0.2: client certificates the CA signed authenticate without a token; a
+// certificate from another CA is refused in the handshake.
+#[test]
+fn client_certificates_signed_by_the_ca_authenticate() {
+    if !have_kubectl() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path(), "127.0.0.1:0");
+    let admin = Some((server.admin_cert.as_str(), server.admin_key.as_str()));
+    let config = server.kubeconfig_with(&dir.path().join("cert.kubeconfig"), None, admin);
+    let (code, out, err) = kubectl(&config, &["get", "namespaces", "-o", "name"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("namespace/default"), "{out}");
+    let foreign_key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "intruder");
+    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+    let foreign = params.self_signed(&foreign_key).unwrap();
+    let (cert, key) = (foreign.pem(), foreign_key.serialize_pem());
+    let config = server.kubeconfig_with(
+        &dir.path().join("foreign.kubeconfig"),
+        None,
+        Some((&cert, &key)),
+    );
+    let (code, _, err) = kubectl(&config, &["get", "namespaces"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("certificate"), "{err}");
+    // The token still works next to certificates.
+    let config = server.kubeconfig(&dir.path().join("token.kubeconfig"), Some(&server.token));
+    let (code, _, err) = kubectl(&config, &["get", "namespaces"]);
+    assert_eq!(code, 0, "{err}");
+    for secret in ["admin.key"] {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.path().join("pki").join(secret);
+        let mode = std::fs::metadata(path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{secret}");
+    }
 }

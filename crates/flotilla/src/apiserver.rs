@@ -93,6 +93,7 @@ async fn serve(args: &ApiserverArgs, listen: SocketAddr) -> Result<Outcome> {
         server: &url,
         ca_pem: Some(&pki.ca_pem),
         token: Some(&pki.admin_token),
+        client_cert: None,
     };
     write_kubeconfig(&kubeconfig, &render(&access))?;
     announce(args, &url, &kubeconfig);

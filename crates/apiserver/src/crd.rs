@@ -148,7 +148,10 @@ pub fn resources(crd: &Value) -> Vec<Resource> {
             // A schema that does not compile was refused when the CRD was written (`validate`).
             schema: CrdSchema::compile(&v["schema"]["openAPIV3Schema"])
                 .ok()
-                .map(|compiled| SchemaHandle(Arc::new(compiled))),
+                .map(|compiled| SchemaHandle {
+                    compiled: Arc::new(compiled),
+                    source: Arc::new(v["schema"]["openAPIV3Schema"].clone()),
+                }),
         })
         .collect()
 }

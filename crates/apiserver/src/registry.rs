@@ -98,13 +98,19 @@ pub struct Resource {
     pub schema: Option<SchemaHandle>,
 }
 
-/// A CRD version's compiled schema, shared by every request; compared by identity.
+/// A CRD version's schema — compiled, and as written (for OpenAPI) — shared by every request;
+/// compared by identity.
 #[derive(Clone)]
-pub struct SchemaHandle(pub Arc<crate::crd_schema::CrdSchema>);
+pub struct SchemaHandle {
+    /// The compiled schema that admission uses.
+    pub compiled: Arc<crate::crd_schema::CrdSchema>,
+    /// The `openAPIV3Schema` as the CRD has it.
+    pub source: Arc<Value>,
+}
 
 impl PartialEq for SchemaHandle {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        Arc::ptr_eq(&self.compiled, &other.compiled)
     }
 }
 

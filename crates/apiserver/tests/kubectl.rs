@@ -562,6 +562,15 @@ fn custom_resources_follow_their_schema() {
         out, "{\"mode\":\"safe\",\"size\":2}",
         "pruned and defaulted"
     );
+    // kube-api.md §16 `explain`: schemas of custom resources and built-ins are published.
+    let out = c.ok(&["explain", "widget.spec.mode"], None);
+    assert!(out.contains("FIELD: mode <string>"), "{out}");
+    assert!(out.contains("ENUM:") || out.contains("fast"), "{out}");
+    let out = c.ok(&["explain", "deployment.spec.replicas"], None);
+    assert!(
+        out.contains("FIELD: replicas <integer>") && out.contains("Number of desired pods"),
+        "{out}"
+    );
     let bad_pattern = WIDGET_CRD
         .replace("widgets", "gadgets")
         .replace("Widget", "Gadget")

@@ -139,7 +139,7 @@ fn admit_object(
             .unwrap_or("")
             .to_string();
         let outcome = schema
-            .0
+            .compiled
             .validate(object, options.field_validation)
             .map_err(|e| {
                 e.to_api_error(&resource.kind, &resource.group, &resource.version, &name)

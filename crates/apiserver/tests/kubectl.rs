@@ -14,6 +14,15 @@ fn version_and_discovery() {
     let Some(c) = start() else { return };
     let out = c.ok(&["version", "-o", "json"], None);
     assert!(out.contains("\"minor\": \"32\""), "{out}");
+    let out = c.ok(&["api-versions"], None);
+    for line in [
+        "v1",
+        "apps/v1",
+        "events.k8s.io/v1",
+        "policy.karmada.io/v1alpha1",
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line} missing from\n{out}");
+    }
     let out = c.ok(&["api-resources"], None);
     for line in [
         "configmaps",

@@ -457,6 +457,7 @@ async fn watcher_sees_everything(config: watcher::Config) {
 }
 
 mod events;
+mod finalizers;
 mod metadata;
 mod recovery;
 mod watchers;

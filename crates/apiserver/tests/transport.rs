@@ -112,3 +112,56 @@ fn requests_beyond_the_budget_get_429_and_watches_are_exempt() {
         "the permit came back: {head}"
     );
 }
+
+fn metrics_text(address: SocketAddr) -> String {
+    let (head, body) = exchange(address, "GET", "/metrics", "", b"");
+    assert!(
+        head.contains("content-type: application/openmetrics-text"),
+        "{head}"
+    );
+    String::from_utf8(body).unwrap()
+}
+
+/// The value of one sample line (`name{labels} value`), if present.
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series))
+        .and_then(|rest| rest.trim().parse().ok())
+}
+
+#[test]
+fn metrics_count_requests_by_verb_resource_and_code() {
+    let (address, _runtime) = start();
+    let path = "/api/v1/namespaces/default/configmaps";
+    let cm = json!({"metadata": {"name": "m"}});
+    for expected in ["201", "409"] {
+        let (head, _) = exchange(address, "POST", path, "", cm.to_string().as_bytes());
+        assert!(head.starts_with(&format!("http/1.1 {expected}")), "{head}");
+    }
+    exchange(address, "GET", &format!("{path}/m"), "", b"");
+    let watch = std::thread::spawn(move || {
+        exchange(
+            address,
+            "GET",
+            &format!("{path}?watch=true&timeoutSeconds=2"),
+            "",
+            b"",
+        )
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let text = metrics_text(address);
+    let labels = "group=\"\",version=\"v1\",resource=\"configmaps\",subresource=\"\"";
+    let created = format!("apiserver_request_total{{verb=\"POST\",{labels},code=\"201\"}}");
+    let conflicted = format!("apiserver_request_total{{verb=\"POST\",{labels},code=\"409\"}}");
+    let got = format!("apiserver_request_total{{verb=\"GET\",{labels},code=\"200\"}}");
+    assert_eq!(sample(&text, &created), Some(1.0), "{text}");
+    assert_eq!(sample(&text, &conflicted), Some(1.0), "{text}");
+    assert_eq!(sample(&text, &got), Some(1.0), "{text}");
+    let open = format!("apiserver_longrunning_requests{{verb=\"WATCH\",{labels}}}");
+    assert_eq!(sample(&text, &open), Some(1.0), "the watch is open: {text}");
+    let durations = format!("apiserver_request_duration_seconds_count{{verb=\"POST\",{labels}}}");
+    assert_eq!(sample(&text, &durations), Some(2.0), "{text}");
+    watch.join().unwrap();
+    let text = metrics_text(address);
+    assert_eq!(sample(&text, &open), Some(0.0), "the watch ended: {text}");
+}

@@ -11,6 +11,7 @@ mod crds;
 mod gzip;
 mod inflight;
 mod list;
+mod metrics;
 mod namespaces;
 mod patch;
 mod read;
@@ -38,6 +39,7 @@ use flotilla_api::admission::AdmissionConfig;
 
 pub use gzip::GZIP_THRESHOLD_BYTES;
 pub use inflight::InFlightLimits;
+pub use metrics::{ApiMetrics, METRICS_PATH};
 pub use namespaces::PROTECTED_NAMESPACES;
 pub use reply::{json_response, status_response, with_warnings};
 
@@ -56,6 +58,8 @@ pub struct ApiServer {
     pub registry: Arc<Registry>,
     /// Server flags of admission (`--allow-no-execute-taint-policy`, ...).
     pub admission: AdmissionConfig,
+    /// Request metrics, served at `/metrics`.
+    pub metrics: Arc<ApiMetrics>,
 }
 
 impl ApiServer {
@@ -71,6 +75,7 @@ impl ApiServer {
             store,
             registry: Arc::new(Registry::with_builtins()),
             admission,
+            metrics: ApiMetrics::new(),
         })
     }
 
@@ -114,6 +119,7 @@ impl ApiServer {
     /// The router with these budgets of requests in flight (kube-api.md §0.2: 429 beyond).
     pub fn router_with(self: Arc<Self>, limits: InFlightLimits) -> Router {
         let budgets = inflight::Budgets::new(limits);
+        let observed = self.metrics.clone();
         Router::new()
             .fallback(handle)
             .layer(axum::middleware::from_fn_with_state(
@@ -121,6 +127,10 @@ impl ApiServer {
                 inflight::limit,
             ))
             .layer(axum::middleware::from_fn(gzip::compress))
+            .layer(axum::middleware::from_fn_with_state(
+                observed,
+                metrics::observe,
+            ))
             .with_state(self)
     }
 }

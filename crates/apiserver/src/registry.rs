@@ -168,10 +168,19 @@ impl Resource {
         }
     }
 
-    /// An object as this resource serves it, from its stored form.
+    /// An object as this resource serves it, from its stored form. Custom resources are stored
+    /// in whichever served version wrote them and read in the requested one (the CRD's `None`
+    /// conversion: only `apiVersion` changes, kube-api.md §0.3).
     pub fn served(&self, stored: Value) -> Value {
         match self.shared_storage {
             Some(SharedStorage::CoreEvents) => crate::events::from_core(&stored),
+            None if self.origin == Origin::Crd => {
+                let mut object = stored;
+                if let Some(map) = object.as_object_mut() {
+                    map.insert("apiVersion".into(), self.api_version().into());
+                }
+                object
+            }
             None => stored,
         }
     }

@@ -591,3 +591,40 @@ fn custom_resources_follow_their_schema() {
     let err = c.fails(&["create", "-f", "-"], Some(&bad_pattern));
     assert!(err.contains("must be a valid regular expression"), "{err}");
 }
+
+// kube-api.md §0.3 (None conversion): a CRD serving two versions over one storage; an object
+// written through either version reads back in the version asked for.
+#[test]
+fn custom_resources_read_in_every_served_version() {
+    let Some(c) = start() else { return };
+    let two_versions = WIDGET_CRD.replace(
+        "  versions:\n  - name: v1\n    served: true\n    storage: true\n",
+        "  versions:\n  - name: v1beta1\n    served: true\n    storage: false\n    schema:\n      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}\n  - name: v1\n    served: true\n    storage: true\n",
+    );
+    c.ok(&["create", "-f", "-"], Some(&two_versions));
+    c.ok(
+        &[
+            "wait",
+            "--for=condition=Established",
+            "crd/widgets.example.com",
+        ],
+        None,
+    );
+    let old = "apiVersion: example.com/v1beta1\nkind: Widget\nmetadata: {name: old, namespace: default}\nspec: {size: 3}\n";
+    c.ok(&["create", "-f", "-"], Some(old));
+    let read = |version: &str| {
+        let resource = format!("widgets.{version}.example.com");
+        c.ok(
+            &[
+                "get",
+                &resource,
+                "old",
+                "-o",
+                "jsonpath={.apiVersion} {.spec.size}",
+            ],
+            None,
+        )
+    };
+    assert_eq!(read("v1"), "example.com/v1 3");
+    assert_eq!(read("v1beta1"), "example.com/v1beta1 3");
+}

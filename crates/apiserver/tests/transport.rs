@@ -162,6 +162,9 @@ fn metrics_count_requests_by_verb_resource_and_code() {
     let durations = format!("apiserver_request_duration_seconds_count{{verb=\"POST\",{labels}}}");
     assert_eq!(sample(&text, &durations), Some(2.0), "{text}");
     watch.join().unwrap();
+    // Paths are client input: an unserved resource is counted as a non-resource request.
+    exchange(address, "GET", "/apis/made.up/v1/things-12345", "", b"");
     let text = metrics_text(address);
+    assert!(!text.contains("things-12345"), "{text}");
     assert_eq!(sample(&text, &open), Some(0.0), "the watch ended: {text}");
 }

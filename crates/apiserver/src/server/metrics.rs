@@ -5,8 +5,9 @@
 //! `apiserver_longrunning_requests` (open watches) by resource.
 //!
 //! Owns: classifying requests for metrics and the metric families. Must not: decide anything
-//! about the request (it only observes), or count label values from user input other than the
-//! resource path (resource names are the registry's, codes are HTTP's).
+//! about the request (it only observes), or take label values from client input unchecked:
+//! group, version and resource label a request only when the registry serves them (anything
+//! else counts as a non-resource request), subresources are the registry's few, codes HTTP's.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -158,7 +159,12 @@ pub fn classify(method: &Method, path: &str, query: &str, content_type: &str) ->
         group: group.to_string(),
         version: version.to_string(),
         resource: resource.to_string(),
-        subresource: item.get(1).copied().unwrap_or("").to_string(),
+        subresource: match item.get(1) {
+            None => "",
+            Some(&sub @ ("status" | "scale")) => sub,
+            Some(_) => "unknown",
+        }
+        .to_string(),
     }
 }
 
@@ -171,10 +177,11 @@ fn non_resource(method: &Method) -> RequestLabels {
 
 /// The middleware: serves `/metrics` and observes every other request.
 pub(crate) async fn observe(
-    State(metrics): State<Arc<ApiMetrics>>,
+    State(server): State<Arc<super::ApiServer>>,
     request: Request,
     next: Next,
 ) -> Response {
+    let metrics = &server.metrics;
     if request.method() == Method::GET && request.uri().path() == METRICS_PATH {
         let mut response = Response::new(Body::from(metrics.render()));
         response.headers_mut().insert(
@@ -189,12 +196,21 @@ pub(crate) async fn observe(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let uri = request.uri();
-    let labels = classify(
+    let mut labels = classify(
         request.method(),
         uri.path(),
         uri.query().unwrap_or(""),
         content_type,
     );
+    // Paths are client input: only served resources become label values, so the number of
+    // series stays bounded whatever clients send.
+    let served = server
+        .registry
+        .lookup(&labels.group, &labels.version, &labels.resource)
+        .is_some();
+    if !labels.resource.is_empty() && !served {
+        labels = non_resource(request.method());
+    }
     let start = Instant::now();
     let long_running = labels.verb == "WATCH";
     let kind = if matches!(labels.verb.as_str(), "GET" | "LIST" | "HEAD" | "OPTIONS") {
@@ -353,6 +369,14 @@ mod tests {
             (Method::GET, "/apis/apps/v1", "", "", "GET /", "/"),
             (Method::GET, "/openapi/v3", "", "", "GET /", "/"),
             (Method::GET, "/version", "", "", "GET /", "/"),
+            (
+                Method::GET,
+                "/api/v1/namespaces/d/configmaps/x/anything",
+                "",
+                "",
+                "GET /v1",
+                "configmaps/unknown",
+            ),
         ];
         for (method, path, query, ct, verb, resource) in cases {
             assert_eq!(

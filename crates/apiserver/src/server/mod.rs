@@ -119,7 +119,7 @@ impl ApiServer {
     /// The router with these budgets of requests in flight (kube-api.md §0.2: 429 beyond).
     pub fn router_with(self: Arc<Self>, limits: InFlightLimits) -> Router {
         let budgets = inflight::Budgets::new(limits);
-        let observed = self.metrics.clone();
+        let observed = self.clone();
         Router::new()
             .fallback(handle)
             .layer(axum::middleware::from_fn_with_state(

@@ -2,6 +2,9 @@
 //! on which owner uid, fed from store events, and the rule deciding orphans: an object is
 //! collected when it has owner references and *every* referenced uid is gone.
 //!
+//! The index also answers what cascading deletion (`crate::cascade`) asks: an object's
+//! finalizers, the dependents of a uid and the key holding a uid.
+//!
 //! Owns: the index and the orphan rule, as plain data and functions. Must not: do I/O or
 //! delete anything (`server::collector` does, through the client delete path).
 
@@ -44,6 +47,8 @@ pub struct ObjectMeta {
     pub owners: Vec<String>,
     /// Has a deletionTimestamp (already being deleted: not collected again).
     pub deleting: bool,
+    /// `metadata.finalizers` (cascading deletion looks for `orphan` and `foregroundDeletion`).
+    pub finalizers: Vec<String>,
     /// The store revision of this version (the delete's resourceVersion precondition).
     pub resource_version: u64,
 }
@@ -63,6 +68,8 @@ struct Metadata {
     owner_references: Vec<OwnerReference>,
     #[serde(default)]
     deletion_timestamp: Option<String>,
+    #[serde(default)]
+    finalizers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -86,8 +93,14 @@ impl ObjectMeta {
             uid: meta.uid,
             owners,
             deleting: meta.deletion_timestamp.is_some(),
+            finalizers: meta.finalizers,
             resource_version: 0,
         })
+    }
+
+    /// Whether `metadata.finalizers` holds `finalizer`.
+    pub fn has_finalizer(&self, finalizer: &str) -> bool {
+        self.finalizers.iter().any(|f| f == finalizer)
     }
 }
 
@@ -129,6 +142,24 @@ impl GcIndex {
     /// The indexed metadata of the object at `key`.
     pub fn get(&self, key: &str) -> Option<&ObjectMeta> {
         self.objects.get(key)
+    }
+
+    /// The key of the object with this uid.
+    pub fn key_of(&self, uid: &str) -> Option<&str> {
+        self.keys_by_uid.get(uid).map(String::as_str)
+    }
+
+    /// The keys of the objects with an owner reference to `uid`, sorted.
+    pub fn dependents_of(&self, uid: &str) -> Vec<String> {
+        self.dependents
+            .get(uid)
+            .map(|set| set.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Every indexed object, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ObjectMeta)> {
+        self.objects.iter().map(|(k, m)| (k.as_str(), m))
     }
 
     /// The number of objects indexed.
@@ -223,6 +254,7 @@ mod tests {
             uid: uid.into(),
             owners: owners.iter().map(|o| o.to_string()).collect(),
             deleting: false,
+            finalizers: Vec::new(),
             resource_version: 0,
         }
     }
@@ -275,12 +307,14 @@ mod tests {
     #[test]
     fn parse_reads_uid_owners_and_deletion() {
         let bytes = br#"{"metadata":{"uid":"u1","deletionTimestamp":"2024-01-01T00:00:00Z",
-            "ownerReferences":[{"uid":"a"},{"uid":"b"},{"uid":"a"},{"name":"no-uid"}]},
+            "ownerReferences":[{"uid":"a"},{"uid":"b"},{"uid":"a"},{"name":"no-uid"}],
+            "finalizers":["orphan","example.com/x"]},
             "spec":{"x":1}}"#;
         let parsed = ObjectMeta::parse(bytes).unwrap();
         assert_eq!(parsed.uid, "u1");
         assert_eq!(parsed.owners, ["a", "b"]);
         assert!(parsed.deleting);
+        assert!(parsed.has_finalizer("orphan") && !parsed.has_finalizer("foregroundDeletion"));
         assert_eq!(ObjectMeta::parse(b"{}").unwrap(), ObjectMeta::default());
         assert!(ObjectMeta::parse(b"[1]").is_none());
     }
@@ -332,6 +366,9 @@ mod tests {
         index.put("/k/a/d", meta("d", &["old"]));
         assert_eq!(index.put("/k/a/o", meta("new", &[])), ["/k/a/d"]);
         assert!(index.exists("new") && !index.exists("old"));
+        assert_eq!(index.key_of("new"), Some("/k/a/o"));
+        assert_eq!(index.dependents_of("old"), ["/k/a/d"]);
+        assert!(index.dependents_of("new").is_empty());
     }
 
     #[test]

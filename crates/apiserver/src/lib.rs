@@ -8,6 +8,7 @@ pub mod apply;
 pub mod auth;
 pub mod base64;
 pub mod builtin_schema;
+pub mod cascade;
 pub mod crd;
 pub mod crd_schema;
 pub mod discovery;

@@ -9,6 +9,7 @@
 use flotilla_api::names;
 use serde_json::{Map, Value, json};
 
+use crate::cascade::{self, Propagation};
 use crate::registry::Resource;
 
 /// Characters of a `generateName` suffix (Kubernetes' alphabet without vowels and look-alikes).
@@ -475,32 +476,64 @@ fn spec_changed(resource: &Resource, stored: &Value, object: &Value) -> bool {
     strip(stored) != strip(object)
 }
 
+/// Sets `object`'s generation from what finally changed against `stored`: the stored
+/// generation, plus one if anything it counts differs. For updates whose admission defaults
+/// fields after [`prepare_update`] counted them (a server-side apply of a manifest without the
+/// defaults would otherwise bump the generation of an unchanged object, §5.4).
+pub fn settle_generation(resource: &Resource, stored: &Value, object: &mut Value) {
+    let generation = stored["metadata"]["generation"].as_i64().unwrap_or(1);
+    let bumped = generation + i64::from(spec_changed(resource, stored, object));
+    if let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.insert("generation".into(), json!(bumped));
+    }
+}
+
 /// What a DELETE does (kube-api.md §7.8).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Deletion {
-    /// No finalizers: remove it from the store.
+    /// No finalizers (left): remove it from the store.
     Now,
-    /// Finalizers present: store this object (deletionTimestamp set, grace 0, generation +1)
-    /// and wait for the finalizers to go.
+    /// Finalizers present: store this object (deletionTimestamp set, grace 0, generation +1,
+    /// or only its finalizers changed when it was already being deleted) and wait for the
+    /// finalizers to go.
     Mark(Value),
     /// Already being deleted: nothing changes.
     AlreadyMarked,
 }
 
-/// Decides a DELETE of `stored` at `now` (RFC 3339).
+/// Decides a DELETE of `stored` at `now` (RFC 3339) without a propagation policy.
 pub fn prepare_delete(stored: &Value, now: &str) -> Deletion {
-    if is_deleting(stored) {
+    prepare_delete_with(stored, now, None)
+}
+
+/// Decides a DELETE of `stored` at `now` (RFC 3339) with this `propagationPolicy`
+/// (kube-api.md §7.9): the policy's garbage-collection finalizer replaces the other one
+/// ([`cascade::finalizers_for`]), so an Orphan or Foreground delete marks the object for the
+/// collector. As upstream, a later DELETE of an object being deleted may still change that
+/// finalizer (a Background one removes it, deleting the object if no finalizer remains).
+pub fn prepare_delete_with(stored: &Value, now: &str, policy: Option<Propagation>) -> Deletion {
+    let old = finalizers(stored);
+    let new = cascade::finalizers_for(&old, policy);
+    if is_deleting(stored) && new == old {
         return Deletion::AlreadyMarked;
     }
-    if finalizers(stored).is_empty() {
+    if new.is_empty() {
         return Deletion::Now;
     }
     let mut object = stored.clone();
     let meta = &mut object["metadata"];
-    meta["deletionTimestamp"] = json!(now);
-    meta["deletionGracePeriodSeconds"] = json!(0);
-    let generation = meta["generation"].as_i64().unwrap_or(1);
-    meta["generation"] = json!(generation + 1);
+    if new != old {
+        meta["finalizers"] = json!(new);
+    }
+    if !is_deleting(stored) {
+        meta["deletionTimestamp"] = json!(now);
+        meta["deletionGracePeriodSeconds"] = json!(0);
+        let generation = meta["generation"].as_i64().unwrap_or(1);
+        meta["generation"] = json!(generation + 1);
+    }
+    if let Some(meta) = meta.as_object_mut() {
+        meta.remove("resourceVersion");
+    }
     Deletion::Mark(object)
 }
 

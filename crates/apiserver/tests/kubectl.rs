@@ -117,6 +117,26 @@ fn flotilla_kinds_are_admitted_and_defaulted() {
         None,
     );
     assert_eq!(out, "Divided");
+    // §5.4: re-applying a manifest server-side is a no-op although admission defaulted fields
+    // it leaves out (the generation is counted after admission).
+    c.ok(&["create", "namespace", "shop2"], None);
+    let version = |c: &support::Cluster| {
+        let args = ["get", "pp", "web", "-n", "shop2", "-o"];
+        c.ok(
+            &[
+                &args[..],
+                &["jsonpath={.metadata.resourceVersion} {.metadata.generation}"],
+            ]
+            .concat(),
+            None,
+        )
+    };
+    let manifest = repo_file("examples/failover/api-pp-web.yaml")
+        .replace("namespace: shop", "namespace: shop2");
+    c.ok(&["apply", "--server-side", "-f", "-"], Some(&manifest));
+    let before = version(&c);
+    c.ok(&["apply", "--server-side", "-f", "-"], Some(&manifest));
+    assert_eq!(version(&c), before);
     let (code, _, err) = c.kubectl(
         &["create", "-f", "-"],
         Some(&repo_file(

@@ -1,8 +1,8 @@
 //! Object lifecycle beyond single deletes, against an in-process API server over SQLite in a
 //! temporary directory, with its background controllers running: namespace termination
-//! (kube-api.md §0.2), garbage collection by ownerReferences (§7.9) and deletecollection
-//! (§7.10). Requests go over plain HTTP on loopback; `kubectl delete ns` runs too when kubectl
-//! is on PATH.
+//! (kube-api.md §0.2), garbage collection by ownerReferences with the Background, Orphan and
+//! Foreground propagation policies (§7.8, §7.9) and deletecollection (§7.10). Requests go over
+//! plain HTTP on loopback; `kubectl delete ns` runs too when kubectl is on PATH.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -261,8 +261,7 @@ fn system_namespaces_may_not_be_deleted() {
     c.wait_gone(&format!("{NS}/karmada-system"));
 }
 
-// kube-api.md §7.9: background cascade down a chain owner → child → grandchild; Foreground is
-// accepted and behaves as Background.
+// kube-api.md §7.9: background cascade down a chain owner → child → grandchild.
 #[test]
 fn gc_deletes_a_chain_after_the_owner() {
     let dir = tempfile::tempdir().unwrap();
@@ -277,13 +276,15 @@ fn gc_deletes_a_chain_after_the_owner() {
     std::thread::sleep(Duration::from_millis(QUIET_PERIOD_MS));
     assert!(c.exists(&format!("{}/child", cms("default"))));
 
-    let options = json!({"propagationPolicy": "Foreground"});
-    c.expect(
+    let options = json!({"propagationPolicy": "Background"});
+    let deleted = c.expect(
         "DELETE",
         &format!("{}/owner", cms("default")),
         Some(&options),
         200,
     );
+    assert!(deleted["metadata"]["finalizers"].is_null(), "{deleted}");
+    assert!(!c.exists(&format!("{}/owner", cms("default"))));
     c.wait_gone(&format!("{}/child", cms("default")));
     c.wait_gone(&format!("{NS}/default/secrets/grandchild"));
     assert!(c.exists(&format!("{}/bystander", cms("default"))));
@@ -395,4 +396,203 @@ fn dry_run_deletecollection_deletes_nothing() {
             "{object}"
         );
     }
+}
+
+fn cm_path(name: &str) -> String {
+    format!("{}/{name}", cms("default"))
+}
+
+fn delete_with(c: &Cluster, name: &str, options: Value) -> Value {
+    c.expect("DELETE", &cm_path(name), Some(&options), 200)
+}
+
+/// The uids of an object's ownerReferences.
+fn owner_uids(object: &Value) -> Vec<String> {
+    object["metadata"]["ownerReferences"]
+        .as_array()
+        .map(|refs| {
+            refs.iter()
+                .map(|r| r["uid"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+// kube-api.md §7.9 Orphan: the owner is marked with the `orphan` finalizer, the collector
+// removes the references to it from its dependents and then deletes it; the dependents stay.
+// `orphanDependents: true` (deprecated) means the same.
+#[test]
+fn orphan_keeps_dependents_and_deletes_the_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = start(dir.path(), true);
+    for (owner, child, options) in [
+        ("o1", "c1", json!({"propagationPolicy": "Orphan"})),
+        ("o2", "c2", json!({"orphanDependents": true})),
+    ] {
+        let o = c.create(&cms("default"), config_map(owner, json!({})));
+        let refs = json!({"ownerReferences": [owner_ref(&o)]});
+        c.create(&cms("default"), config_map(child, refs));
+        let marked = delete_with(&c, owner, options);
+        assert_eq!(
+            marked["metadata"]["finalizers"],
+            json!(["orphan"]),
+            "{marked}"
+        );
+        assert!(
+            marked["metadata"]["deletionTimestamp"].is_string(),
+            "{marked}"
+        );
+        c.wait_gone(&cm_path(owner));
+        let left = c.expect("GET", &cm_path(child), None, 200);
+        assert!(left["metadata"]["ownerReferences"].is_null(), "{left}");
+    }
+    std::thread::sleep(Duration::from_millis(QUIET_PERIOD_MS));
+    assert!(c.exists(&cm_path("c1")) && c.exists(&cm_path("c2")));
+}
+
+// kube-api.md §7.9 Orphan: only the references to the deleted owner go; a dependent keeps its
+// other owner and is collected when that one goes.
+#[test]
+fn orphan_keeps_the_other_owner_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = start(dir.path(), true);
+    let o1 = c.create(&cms("default"), config_map("o1", json!({})));
+    let o2 = c.create(&cms("default"), config_map("o2", json!({})));
+    let refs = json!({"ownerReferences": [owner_ref(&o1), owner_ref(&o2)]});
+    c.create(&cms("default"), config_map("shared", refs));
+    delete_with(&c, "o1", json!({"propagationPolicy": "Orphan"}));
+    c.wait_gone(&cm_path("o1"));
+    let shared = c.expect("GET", &cm_path("shared"), None, 200);
+    assert_eq!(
+        owner_uids(&shared),
+        [o2["metadata"]["uid"].as_str().unwrap()]
+    );
+    assert_eq!(shared["metadata"]["ownerReferences"][0]["name"], "o2");
+    delete_with(&c, "o2", json!({"propagationPolicy": "Background"}));
+    c.wait_gone(&cm_path("shared"));
+}
+
+// kube-api.md §7.9 Foreground: the owner is marked with `foregroundDeletion` and stays while a
+// dependent exists — here one held by its own finalizer; dependents with dependents go in the
+// foreground too, and one with another live owner only loses the reference. Releasing the held
+// dependent lets it and then the owner go.
+#[test]
+fn foreground_deletes_dependents_before_the_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = start(dir.path(), true);
+    let owner = c.create(&cms("default"), config_map("owner", json!({})));
+    let other = c.create(&cms("default"), config_map("other", json!({})));
+    let refs = json!({"ownerReferences": [owner_ref(&owner)]});
+    let child = c.create(&cms("default"), config_map("child", refs.clone()));
+    let grand = json!({"ownerReferences": [owner_ref(&child)]});
+    c.create(&cms("default"), config_map("grandchild", grand));
+    let held = json!({"ownerReferences": [owner_ref(&owner)], "finalizers": ["example.com/hold"]});
+    c.create(&cms("default"), config_map("held", held));
+    let shared = json!({"ownerReferences": [owner_ref(&owner), owner_ref(&other)]});
+    c.create(&cms("default"), config_map("shared", shared));
+
+    let marked = delete_with(&c, "owner", json!({"propagationPolicy": "Foreground"}));
+    assert_eq!(
+        marked["metadata"]["finalizers"],
+        json!(["foregroundDeletion"]),
+        "{marked}"
+    );
+    c.wait_gone(&cm_path("child"));
+    c.wait_gone(&cm_path("grandchild"));
+    std::thread::sleep(Duration::from_millis(QUIET_PERIOD_MS));
+    let waiting = c.expect("GET", &cm_path("owner"), None, 200);
+    assert!(
+        waiting["metadata"]["deletionTimestamp"].is_string(),
+        "{waiting}"
+    );
+    assert_eq!(
+        waiting["metadata"]["finalizers"],
+        json!(["foregroundDeletion"])
+    );
+    let held = c.expect("GET", &cm_path("held"), None, 200);
+    assert!(held["metadata"]["deletionTimestamp"].is_string(), "{held}");
+    let shared = c.expect("GET", &cm_path("shared"), None, 200);
+    assert_eq!(
+        owner_uids(&shared),
+        [other["metadata"]["uid"].as_str().unwrap()]
+    );
+
+    let release = json!({"metadata": {"finalizers": null}});
+    let (code, out) = c.merge_patch(&cm_path("held"), &release);
+    assert_eq!(code, 200, "{out}");
+    c.wait_gone(&cm_path("held"));
+    c.wait_gone(&cm_path("owner"));
+    assert!(c.exists(&cm_path("shared")) && c.exists(&cm_path("other")));
+}
+
+// kube-api.md §7.9: an owner marked for Orphan while no collector runs keeps its finalizer and
+// its dependents their references; the collector finishes the orphaning when it starts.
+#[test]
+fn orphaning_completes_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let c = start(dir.path(), false);
+        let owner = c.create(&cms("default"), config_map("owner", json!({})));
+        let refs = json!({"ownerReferences": [owner_ref(&owner)]});
+        c.create(&cms("default"), config_map("child", refs));
+        delete_with(&c, "owner", json!({"propagationPolicy": "Orphan"}));
+        std::thread::sleep(Duration::from_millis(QUIET_PERIOD_MS / 2));
+        let marked = c.expect("GET", &cm_path("owner"), None, 200);
+        assert_eq!(
+            marked["metadata"]["finalizers"],
+            json!(["orphan"]),
+            "{marked}"
+        );
+        let child = c.expect("GET", &cm_path("child"), None, 200);
+        assert_eq!(owner_uids(&child).len(), 1, "no collector is running yet");
+    }
+    let c = start(dir.path(), true);
+    c.wait_gone(&cm_path("owner"));
+    let child = c.expect("GET", &cm_path("child"), None, 200);
+    assert!(child["metadata"]["ownerReferences"].is_null(), "{child}");
+}
+
+// kube-api.md §7.8: a second DELETE may change the policy of an object being deleted, as
+// upstream: Background drops `foregroundDeletion`, and with no finalizer left the owner goes.
+#[test]
+fn background_delete_ends_a_waiting_foreground_deletion() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = start(dir.path(), true);
+    let owner = c.create(&cms("default"), config_map("owner", json!({})));
+    let held = json!({"ownerReferences": [owner_ref(&owner)], "finalizers": ["example.com/hold"]});
+    c.create(&cms("default"), config_map("held", held));
+    delete_with(&c, "owner", json!({"propagationPolicy": "Foreground"}));
+    std::thread::sleep(Duration::from_millis(QUIET_PERIOD_MS / 2));
+    assert!(c.exists(&cm_path("owner")));
+    delete_with(&c, "owner", json!({"propagationPolicy": "Background"}));
+    assert!(!c.exists(&cm_path("owner")));
+    let held = c.expect("GET", &cm_path("held"), None, 200);
+    assert!(held["metadata"]["deletionTimestamp"].is_string(), "{held}");
+}
+
+// kube-api.md §7.8: upstream's 422 for an unknown policy or for both policy fields, on item and
+// collection deletes; nothing is deleted.
+#[test]
+fn bad_propagation_policies_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = start(dir.path(), false);
+    c.create(&cms("default"), config_map("keep", json!({})));
+    let bogus = json!({"propagationPolicy": "Sideways"});
+    for path in [cm_path("keep"), cms("default")] {
+        let out = c.expect("DELETE", &path, Some(&bogus), 422);
+        assert_eq!(
+            out["message"],
+            r#"DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil""#
+        );
+        assert_eq!(out["reason"], "Invalid");
+        assert_eq!(out["details"]["kind"], "DeleteOptions");
+    }
+    let both = json!({"propagationPolicy": "Orphan", "orphanDependents": true});
+    let out = c.expect("DELETE", &cm_path("keep"), Some(&both), 422);
+    assert_eq!(
+        out["details"]["causes"][0]["message"],
+        r#"Invalid value: "Orphan": orphanDependents and deletionPropagation cannot be both set"#
+    );
+    let kept = c.expect("GET", &cm_path("keep"), None, 200);
+    assert!(kept["metadata"]["deletionTimestamp"].is_null(), "{kept}");
 }

@@ -101,9 +101,10 @@ impl ApiServer {
 
     /// Starts the background controllers inside the API server process: the namespace
     /// controller (empties and removes terminating namespaces, kube-api.md §0.2) and the garbage
-    /// collector (deletes objects whose owners are all gone, §7.9). Call once per store, after
-    /// [`ApiServer::bootstrap`], inside a tokio runtime; they run until their handles are aborted
-    /// or the runtime shuts down. Without them, namespaces stay `Terminating` and orphans stay.
+    /// collector (deletes objects whose owners are all gone, and carries out Foreground and
+    /// Orphan deletions, §7.9). Call once per store, after [`ApiServer::bootstrap`], inside a
+    /// tokio runtime; they run until their handles are aborted or the runtime shuts down.
+    /// Without them, namespaces stay `Terminating`, orphans stay, and cascading deletions wait.
     pub fn spawn_controllers(self: &Arc<Self>) -> Vec<tokio::task::JoinHandle<()>> {
         vec![
             tokio::spawn(namespaces::run(self.clone())),

@@ -22,9 +22,11 @@ use super::{
 };
 use crate::apply::{Manager, record_update};
 use crate::builtin_schema;
+use crate::cascade;
 use crate::objects::{
     CreateContext, Deletion, GENERATE_NAME_ALPHABET, GENERATE_NAME_SUFFIX_LEN, MetaError, Part,
-    Updated, is_no_op, prepare_create, prepare_delete, prepare_update, with_resource_version,
+    Updated, is_no_op, prepare_create, prepare_delete_with, prepare_update, settle_generation,
+    with_resource_version,
 };
 use crate::registry::Origin;
 use crate::registry::Resource;
@@ -283,6 +285,7 @@ pub(crate) fn admitted_update(
         object["status"] = stored["status"].clone();
         object = crds::prepare(server, object, &now()).map_err(|e| meta_error(resource, e))?;
     }
+    settle_generation(resource, stored, &mut object);
     options.record(resource, Some(stored), &mut object);
     updated.object = object;
     Ok((updated, warnings))
@@ -409,21 +412,23 @@ pub(crate) async fn delete(server: &ApiServer, request: &Request) -> Result<Resp
 /// A DELETE's options: the DeleteOptions body and `dryRun` (query or body).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct DeleteOptions {
-    /// The DeleteOptions body (`{}` when absent); `propagationPolicy` is accepted and every
-    /// policy behaves as Background (kube-api.md §7.9).
+    /// The DeleteOptions body (`{}` when absent): preconditions, and `propagationPolicy` or
+    /// `orphanDependents` (kube-api.md §7.9, [`crate::cascade::propagation`]).
     pub body: Value,
     /// `dryRun=All`: answer what would happen, change nothing.
     pub dry_run: bool,
 }
 
 impl DeleteOptions {
-    /// Reads the body and `dryRun` of a DELETE (item or collection).
+    /// Reads the body and `dryRun` of a DELETE (item or collection); an unknown propagation
+    /// policy is refused here, before anything is selected.
     pub(crate) fn parse(request: &Request) -> Result<DeleteOptions, ApiError> {
         let body = if request.body.is_empty() {
             json!({})
         } else {
             decode_body(&request.headers, &request.body)?
         };
+        cascade::propagation(&body)?;
         let dry_run = request.query.dry_run().map_err(bad_query)?
             || body["dryRun"]
                 .as_array()
@@ -432,9 +437,10 @@ impl DeleteOptions {
     }
 }
 
-/// Deletes one object as a client DELETE does (preconditions, finalizers, namespace
-/// termination); returns the object as served afterwards. Used by the GC and the namespace
-/// controller too, so their deletes follow the same rules.
+/// Deletes one object as a client DELETE does (preconditions, finalizers, propagation policy,
+/// namespace termination); returns the object as served afterwards. Used by the GC and the
+/// namespace controller too, so their deletes follow the same rules. Namespaces ignore the
+/// policy: their controller deletes what they hold.
 pub(crate) async fn delete_object(
     server: &ApiServer,
     resource: &Resource,
@@ -442,6 +448,7 @@ pub(crate) async fn delete_object(
     name: &str,
     options: &DeleteOptions,
 ) -> Result<Value, ApiError> {
+    let policy = cascade::propagation(&options.body)?;
     let is_namespace = namespaces::is_namespace(resource);
     if is_namespace {
         namespaces::check_deletable(name)?;
@@ -452,8 +459,9 @@ pub(crate) async fn delete_object(
         let deletion = if is_namespace {
             namespaces::prepare_delete(&stored, &now())
         } else {
-            prepare_delete(&stored, &now())
+            prepare_delete_with(&stored, &now(), policy)
         };
+        let gone = deletion == Deletion::Now;
         let result = match deletion {
             Deletion::AlreadyMarked => return Ok(stored),
             _ if options.dry_run => return Ok(stored),
@@ -474,7 +482,7 @@ pub(crate) async fn delete_object(
         };
         match result {
             Ok(object) => {
-                if crds::is_crd(resource) && !crate::objects::is_deleting(&object) {
+                if crds::is_crd(resource) && gone {
                     crds::unregister(server, &object);
                 }
                 return Ok(object);

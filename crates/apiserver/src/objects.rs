@@ -342,25 +342,7 @@ pub fn prepare_update(
         .map(parse_resource_version)
         .transpose()?;
     meta.remove("resourceVersion");
-    let mut object = match part {
-        Part::Main => object,
-        Part::Status => {
-            let mut merged = stored.clone();
-            merged["status"] = object.get("status").cloned().unwrap_or(Value::Null);
-            if merged["status"].is_null() {
-                merged.as_object_mut().map(|m| m.remove("status"));
-            }
-            merged
-        }
-    };
-    if part == Part::Main && resource.status {
-        match stored.get("status") {
-            Some(status) => object["status"] = status.clone(),
-            None => {
-                object.as_object_mut().map(|m| m.remove("status"));
-            }
-        }
-    }
+    let mut object = for_part(resource, stored, object, part);
     let meta = metadata_mut(&mut object)?;
     for field in [
         "name",
@@ -382,12 +364,7 @@ pub fn prepare_update(
             causes,
         });
     }
-    let generation = stored_meta
-        .get("generation")
-        .and_then(Value::as_i64)
-        .unwrap_or(1);
-    let bumped = generation + i64::from(spec_changed(resource, stored, &object));
-    metadata_mut(&mut object)?.insert("generation".into(), json!(bumped));
+    settle_generation(resource, stored, &mut object);
     // A terminating Namespace also waits for its `spec.finalizers` (the namespace controller's).
     let spec_finalizers = resource.kind == "Namespace"
         && resource.group.is_empty()
@@ -458,6 +435,31 @@ fn check_finalizers(
             ),
         }],
     })
+}
+
+/// What a write of `part` leaves: a `/status` write changes only `status` (taken from the
+/// request); a main-resource write keeps the stored `status` when the kind has `/status`.
+fn for_part(resource: &Resource, stored: &Value, object: Value, part: Part) -> Value {
+    let mut object = match part {
+        Part::Main => object,
+        Part::Status => {
+            let mut merged = stored.clone();
+            merged["status"] = object.get("status").cloned().unwrap_or(Value::Null);
+            if merged["status"].is_null() {
+                merged.as_object_mut().map(|m| m.remove("status"));
+            }
+            merged
+        }
+    };
+    if part == Part::Main && resource.status {
+        match stored.get("status") {
+            Some(status) => object["status"] = status.clone(),
+            None => {
+                object.as_object_mut().map(|m| m.remove("status"));
+            }
+        }
+    }
+    object
 }
 
 /// Whether anything counted by `generation` changed: everything but `metadata`, and but

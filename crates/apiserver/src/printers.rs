@@ -97,8 +97,14 @@ fn ready_of_replicas(ready: &'static str) -> Derived {
 /// Upstream's columns for a built-in kind (after NAME, unless a [`Derived::Name`] column places
 /// it); `None` for a kind this module does not know.
 pub fn built_in_columns(kind: &str) -> Option<Vec<Column>> {
+    let specs = core_columns(kind).or_else(|| workload_columns(kind))?;
+    Some(specs.into_iter().map(column).collect())
+}
+
+/// The columns of the core kinds, leases and CRDs.
+fn core_columns(kind: &str) -> Option<Vec<Spec>> {
     let int = |name, pointer, priority| (name, "integer", Derived::Int(pointer), priority);
-    let specs: Vec<Spec> = match kind {
+    Some(match kind {
         "Namespace" => vec![("Status", "string", Derived::Text("/status/phase"), 0), AGE],
         "ConfigMap" => vec![
             (
@@ -144,6 +150,24 @@ pub fn built_in_columns(kind: &str) -> Option<Vec<Column>> {
             int("Count", "/count", 1),
             ("Name", "string", Derived::Name, 1),
         ],
+        "Lease" => vec![
+            ("Holder", "string", Derived::Text("/spec/holderIdentity"), 0),
+            AGE,
+        ],
+        "CustomResourceDefinition" => vec![(
+            "Created At",
+            "date",
+            Derived::Timestamp("/metadata/creationTimestamp"),
+            0,
+        )],
+        _ => return None,
+    })
+}
+
+/// The columns of the workload kinds.
+fn workload_columns(kind: &str) -> Option<Vec<Spec>> {
+    let int = |name, pointer, priority| (name, "integer", Derived::Int(pointer), priority);
+    Some(match kind {
         "Deployment" => vec![
             (
                 "Ready",
@@ -204,19 +228,8 @@ pub fn built_in_columns(kind: &str) -> Option<Vec<Column>> {
             IMAGES,
             SELECTOR,
         ],
-        "Lease" => vec![
-            ("Holder", "string", Derived::Text("/spec/holderIdentity"), 0),
-            AGE,
-        ],
-        "CustomResourceDefinition" => vec![(
-            "Created At",
-            "date",
-            Derived::Timestamp("/metadata/creationTimestamp"),
-            0,
-        )],
         _ => return None,
-    };
-    Some(specs.into_iter().map(column).collect())
+    })
 }
 
 fn column((name, type_, derived, priority): Spec) -> Column {

@@ -239,8 +239,11 @@ pub(crate) async fn observe(
         metrics.durations.get_or_create(&labels).observe(elapsed);
         return response;
     }
-    // An open watch: counted until its stream ends (or the client goes away).
-    let gauge = metrics.longrunning.get_or_create(&labels).clone();
+    count_while_open(metrics.longrunning.get_or_create(&labels).clone(), response)
+}
+
+/// An open watch: counted by `gauge` until its stream ends (or the client goes away).
+fn count_while_open(gauge: Gauge, response: Response) -> Response {
     gauge.inc();
     let guard = GaugeGuard(gauge);
     let (parts, body) = response.into_parts();

@@ -16,6 +16,11 @@ use flotilla_apiserver::server::ApiServer;
 use flotilla_apiserver::tls;
 use flotilla_store::sqlite::SqliteStore;
 
+#[path = "support/kubectl.rs"]
+mod support;
+
+use support::{have_kubectl, kubectl_binary};
+
 /// A running TLS server over the store in a data directory.
 struct Server {
     address: SocketAddr,
@@ -24,25 +29,6 @@ struct Server {
     admin_cert: String,
     admin_key: String,
     _runtime: tokio::runtime::Runtime,
-}
-
-fn kubectl_binary() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|p| p.join("kubectl"))
-        .find(|p| p.is_file())
-}
-
-fn have_kubectl() -> bool {
-    if kubectl_binary().is_some() {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "kubectl is required with CI=true"
-    );
-    eprintln!("SKIPPED: kubectl is not on PATH");
-    false
 }
 
 /// Starts a server on `listen` (for example `127.0.0.1:0`) over `data`.

@@ -23,21 +23,31 @@ pub struct Cluster {
     _runtime: tokio::runtime::Runtime,
 }
 
-fn kubectl_binary() -> Option<PathBuf> {
+/// The kubectl on PATH.
+pub fn kubectl_binary() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .map(|p| p.join("kubectl"))
         .find(|p| p.is_file())
 }
 
+/// Whether kubectl is there; without it, says that the test is skipped, or fails under
+/// `CI=true`.
+pub fn have_kubectl() -> bool {
+    if kubectl_binary().is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "kubectl is required with CI=true"
+    );
+    eprintln!("SKIPPED: kubectl is not on PATH");
+    false
+}
+
 /// Starts a server, or `None` (after saying why) when there is no kubectl and CI is not set.
 pub fn start() -> Option<Cluster> {
-    if kubectl_binary().is_none() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "kubectl is required with CI=true"
-        );
-        eprintln!("SKIPPED: kubectl is not on PATH");
+    if !have_kubectl() {
         return None;
     }
     let dir = tempfile::tempdir().unwrap();

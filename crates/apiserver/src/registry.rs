@@ -376,18 +376,12 @@ fn built_in(b: &BuiltIn) -> Resource {
 
 /// `events.k8s.io/v1` Events over the core Events' storage (kube-api.md §14 SHOULD).
 fn events_v1() -> Resource {
-    let mut events = built_in(&BuiltIn {
-        group: "events.k8s.io",
-        version: "v1",
-        plural: "events",
-        singular: "event",
-        kind: "Event",
-        namespaced: true,
-        short_names: &["ev"],
-        categories: &[],
-        status: false,
-        scale: false,
-    });
+    let core = BUILT_INS
+        .iter()
+        .find(|b| b.group.is_empty() && b.plural == "events")
+        .expect("core Events are built in");
+    let mut events = built_in(core);
+    events.group = "events.k8s.io".into();
     events.shared_storage = Some(SharedStorage::CoreEvents);
     events
 }

@@ -15,6 +15,7 @@ use axum::response::Response;
 use tokio::sync::Semaphore;
 
 use super::reply::status_response;
+use crate::query::Query;
 use crate::status::ApiError;
 
 /// Upstream's default budget of non-mutating requests in flight.
@@ -61,10 +62,8 @@ impl Budgets {
 /// Whether a request is exempt: a watch, or a probe.
 fn exempt(request: &Request) -> bool {
     let uri = request.uri();
-    let watch = uri.query().is_some_and(|q| {
-        q.split('&')
-            .any(|pair| matches!(pair, "watch=true" | "watch=1" | "watch=True"))
-    });
+    // The same reading of `watch` as the dispatch in `server::resource_request`.
+    let watch = Query::parse(uri.query().unwrap_or("")).flag("watch") == Ok(true);
     watch
         || uri.path().contains("/watch/")
         || matches!(uri.path(), "/healthz" | "/livez" | "/readyz" | "/version")

@@ -25,6 +25,8 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
+use crate::query::Query;
+
 /// The metrics path.
 pub const METRICS_PATH: &str = "/metrics";
 /// Content-Type of the exposition.
@@ -144,9 +146,7 @@ pub fn classify(method: &Method, path: &str, query: &str, content_type: &str) ->
         return non_resource(method);
     };
     let named = !item.is_empty();
-    let watch = query
-        .split('&')
-        .any(|pair| matches!(pair, "watch=true" | "watch=1" | "watch=True"));
+    let watch = Query::parse(query).flag("watch") == Ok(true);
     let verb = match *method {
         Method::GET if named => "GET",
         Method::GET if watch => "WATCH",
